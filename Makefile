@@ -1,0 +1,44 @@
+# Two commands matter: `make run` and `make test`.  Both set themselves up on first use.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+PACKAGES := contracts/pyproject.toml services/crm/pyproject.toml services/erp/pyproject.toml \
+            services/gateway/pyproject.toml devstack/pyproject.toml requirements-dev.txt
+
+.PHONY: setup run test test-postgres lint format clean
+
+setup: $(STAMP)
+
+$(STAMP): $(PACKAGES)
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found $$($(PYTHON) --version))"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e 'contracts[runtime,http]' -e services/crm -e services/erp \
+		-e services/gateway -e devstack -r requirements-dev.txt
+	touch $(STAMP)
+
+## Start the broker and the three services with demo data; Ctrl-C stops everything.
+run: setup
+	$(BIN)/python -m devstack run
+
+## Lint, type-check and run the whole suite (SQLite).
+test: setup lint
+	$(BIN)/pytest -q
+
+## The same suite against PostgreSQL (TEST_POSTGRES_URL, default: the local server).
+test-postgres: setup
+	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432} $(BIN)/pytest -q
+
+lint: setup
+	$(BIN)/ruff check contracts services devstack tests
+	$(BIN)/mypy
+
+format: setup
+	$(BIN)/ruff check --fix contracts services devstack tests
+	$(BIN)/ruff format contracts services devstack tests
+
+clean:
+	rm -rf .run $(VENV)

@@ -1,0 +1,55 @@
+"""Events published by CRM, the front office."""
+
+from datetime import datetime
+from uuid import UUID
+
+from pydantic import Field
+
+from contracts.envelope import Event
+from contracts.events.common import Currency, Money, OrderLine
+
+__all__ = ["AccountRegistered", "OrderCancelled", "OrderConfirmed"]
+
+
+class AccountRegistered(Event, topic="crm.accounts", version="1.0"):
+    """A customer account exists in CRM (created or its billing facts changed).
+
+    ERP keeps a customer record from it for invoicing and credit control.
+    """
+
+    account_id: UUID
+    name: str
+    region: str | None = None
+    owner: str | None = Field(default=None, description="Username of the owning sales rep.")
+    credit_limit: Money | None = Field(default=None, description="None: no limit set.")
+    payment_terms_days: int = Field(default=30, ge=0)
+
+    def partition_key(self) -> str:
+        return str(self.account_id)
+
+
+class OrderConfirmed(Event, topic="crm.orders", version="1.0"):
+    """A customer committed to a sales order; ERP should reserve its stock."""
+
+    order_id: UUID
+    order_number: str
+    account_id: UUID
+    owner: str | None = Field(default=None, description="Username of the owning sales rep.")
+    currency: Currency
+    lines: list[OrderLine] = Field(min_length=1)
+    total: Money
+    confirmed_at: datetime
+
+    def partition_key(self) -> str:
+        return str(self.order_id)
+
+
+class OrderCancelled(Event, topic="crm.orders", version="1.0"):
+    """A confirmed order was cancelled; ERP releases whatever it reserved."""
+
+    order_id: UUID
+    account_id: UUID
+    reason: str = ""
+
+    def partition_key(self) -> str:
+        return str(self.order_id)

@@ -1,0 +1,27 @@
+"""Health endpoints for Kubernetes probes: alive, and ready with the reason when not."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+
+
+def health_router(readiness: Callable[[], Awaitable[dict[str, str]]]) -> APIRouter:
+    router = APIRouter(tags=["health"])
+
+    @router.get("/healthz", summary="The process is alive")
+    async def healthz() -> dict[str, str]:
+        return {"status": "ok"}
+
+    @router.get("/readyz", summary="Dependencies reachable; 503 names the ones that are not")
+    async def readyz() -> JSONResponse:
+        checks = await readiness()
+        ready = all(v == "ok" for v in checks.values())
+        return JSONResponse(
+            {"status": "ready" if ready else "not ready", "checks": checks},
+            status_code=200 if ready else 503,
+        )
+
+    return router

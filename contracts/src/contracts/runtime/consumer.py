@@ -1,0 +1,276 @@
+"""The consumer runner: applies each event once, in order per partition, and keeps going.
+
+For every message:
+
+1. Parse the envelope and the typed payload.  A message that cannot be parsed is poison: it
+   goes to the service's dead-letter topic with the error and its original bytes.
+2. In one unit of work: skip if the inbox already holds the event id; otherwise call the
+   handler and record the event id in the inbox.  Effect, outbox rows and inbox mark commit
+   together or not at all.
+3. Only after that commit is the offset committed, so a crash re-delivers the message and the
+   inbox turns the re-delivery into a no-op.
+
+A handler that keeps raising is retried a few times and then dead-lettered; an unreachable
+database is not the message's fault, so it is retried until the database returns.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
+from aiokafka.errors import CommitFailedError, KafkaError
+from pydantic import ValidationError
+from sqlalchemy import insert, select
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from contracts.envelope import Envelope, Event, IncompatibleEvent, UnknownEvent
+from contracts.runtime.context import request_context
+from contracts.runtime.kafka import new_consumer, new_producer
+from contracts.runtime.unit_of_work import Transactions, UnitOfWork
+from contracts.topics import dead_letter_topic
+
+log = logging.getLogger("contracts.consumer")
+
+Handler = Callable[[UnitOfWork, Any, Envelope], Awaitable[None]]
+"""``async def handle(uow, event, envelope)``: apply one event inside the given unit of work."""
+
+
+class PoisonMessage(Exception):
+    """A message that no number of retries will apply."""
+
+
+class EventConsumer:
+    def __init__(
+        self,
+        *,
+        service: str,
+        group_id: str,
+        bootstrap_servers: str,
+        transactions: Transactions,
+        handlers: Mapping[type[Event], Handler],
+        max_attempts: int = 5,
+        retry_delay: float = 0.2,
+    ) -> None:
+        self._service = service
+        self._group_id = group_id
+        self._bootstrap = bootstrap_servers
+        self._tx = transactions
+        self._handlers = {cls.event_type: (cls, h) for cls, h in handlers.items()}
+        self._max_attempts = max_attempts
+        self._retry_delay = retry_delay
+        self.topics = sorted({cls.topic for cls in handlers})
+        self.dead_letter_topic = dead_letter_topic(service)
+        self.applied = 0
+        self.duplicates = 0
+        self.dead_lettered = 0
+        self.failures = 0
+        self.consumer: AIOKafkaConsumer | None = None
+        self.on_applied: list[Callable[[Envelope], None]] = []
+        self._positions: dict[tuple[str, int], int] = {}
+
+    async def run(self) -> None:
+        """Consume until cancelled, reconnecting while the broker is away."""
+        backoff = 0.2
+        while True:
+            consumer = new_consumer(self._bootstrap, self._group_id, self.topics)
+            producer = new_producer(self._bootstrap)
+            try:
+                await consumer.start()
+                await producer.start()
+                self.consumer = consumer
+                backoff = 0.2
+                await self._consume(consumer, producer)
+            except asyncio.CancelledError:
+                raise
+            except KafkaError as exc:
+                log.warning("consumer %s: %s; reconnecting in %.1fs", self._group_id, exc, backoff)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 5.0)
+            finally:
+                self.consumer = None
+                await _quietly(consumer.stop())
+                await _quietly(producer.stop())
+
+    async def _consume(self, consumer: AIOKafkaConsumer, producer: AIOKafkaProducer) -> None:
+        while True:
+            batches = await consumer.getmany(timeout_ms=1000, max_records=500)
+            for tp, records in batches.items():
+                for record in records:
+                    await self._process(record, producer)
+                    self._positions[(tp.topic, tp.partition)] = record.offset + 1
+                try:
+                    await consumer.commit({tp: records[-1].offset + 1})
+                except CommitFailedError:
+                    # The partition moved to another replica during a rebalance; it will be
+                    # re-delivered there and the inbox makes that harmless.
+                    log.info("consumer %s: commit lost to a rebalance", self._group_id)
+
+    async def _process(self, record: ConsumerRecord, producer: AIOKafkaProducer) -> None:
+        try:
+            envelope = Envelope.model_validate_json(record.value or b"")
+        except ValidationError as exc:
+            await self._dead_letter(record, producer, f"unreadable envelope: {exc}")
+            return
+        entry = self._handlers.get(envelope.event_type)
+        if entry is None:
+            return  # a type this service does not subscribe to shares the topic
+        event_cls, handler = entry
+        try:
+            event = envelope.open()
+        except (ValidationError, UnknownEvent, IncompatibleEvent) as exc:
+            await self._dead_letter(record, producer, f"invalid {envelope.event_type}: {exc}")
+            return
+        assert isinstance(event, event_cls)
+        await self._apply_with_retries(record, producer, envelope, event, handler)
+
+    async def _apply_with_retries(
+        self,
+        record: ConsumerRecord,
+        producer: AIOKafkaProducer,
+        envelope: Envelope,
+        event: Event,
+        handler: Handler,
+    ) -> None:
+        attempt = 0
+        while True:
+            attempt += 1
+            try:
+                await self._apply(record, envelope, event, handler)
+                return
+            except (OperationalError, ConnectionError, OSError) as exc:
+                # The database (not the message) is the problem: wait for it, however long.
+                log.warning("consumer %s: database unavailable (%s); retrying", self._group_id, exc)
+                await asyncio.sleep(min(self._retry_delay * attempt, 5.0))
+            except PoisonMessage as exc:
+                await self._dead_letter(record, producer, str(exc))
+                return
+            except Exception as exc:
+                self.failures += 1
+                if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+                    await asyncio.sleep(min(self._retry_delay * attempt, 5.0))
+                    continue
+                if attempt >= self._max_attempts:
+                    log.exception("consumer %s: giving up on %s", self._group_id, envelope.event_id)
+                    await self._dead_letter(record, producer, f"{type(exc).__name__}: {exc}")
+                    return
+                log.warning("consumer %s: attempt %d failed: %s", self._group_id, attempt, exc)
+                await asyncio.sleep(self._retry_delay * attempt)
+
+    async def _apply(
+        self, record: ConsumerRecord, envelope: Envelope, event: Event, handler: Handler
+    ) -> None:
+        inbox = self._tx.tables.inbox
+        with request_context(
+            correlation_id=envelope.correlation_id,
+            causation_id=envelope.event_id,
+            actor=f"event:{envelope.producer}",
+        ):
+            try:
+                async with self._tx.begin() as uow:
+                    seen = await uow.session.scalar(
+                        select(inbox.c.event_id).where(
+                            inbox.c.consumer == self._group_id,
+                            inbox.c.event_id == envelope.event_id,
+                        )
+                    )
+                    if seen is not None:
+                        self.duplicates += 1
+                        return
+                    await handler(uow, event, envelope)
+                    await uow.session.execute(
+                        insert(inbox).values(
+                            consumer=self._group_id,
+                            event_id=envelope.event_id,
+                            event_type=envelope.event_type,
+                            topic=record.topic,
+                            partition=record.partition,
+                            offset=record.offset,
+                            applied_at=datetime.now(UTC),
+                        )
+                    )
+            except IntegrityError:
+                # Either a concurrent replica applied the same event first (the inbox's primary
+                # key refused our mark, and our effect rolled back with it), or the handler broke
+                # a constraint.  Only the first is harmless.
+                if await self._in_inbox(envelope):
+                    self.duplicates += 1
+                    return
+                raise
+        self.applied += 1
+        for callback in self.on_applied:
+            callback(envelope)
+
+    async def _in_inbox(self, envelope: Envelope) -> bool:
+        inbox = self._tx.tables.inbox
+        async with self._tx.read() as session:
+            found = await session.scalar(
+                select(inbox.c.event_id).where(
+                    inbox.c.consumer == self._group_id, inbox.c.event_id == envelope.event_id
+                )
+            )
+        return found is not None
+
+    async def _dead_letter(
+        self, record: ConsumerRecord, producer: AIOKafkaProducer, error: str
+    ) -> None:
+        """Park a message on the dead-letter topic, with the reason, and log it locally."""
+        log.error(
+            "consumer %s: dead-lettering %s[%d]@%d: %s",
+            self._group_id,
+            record.topic,
+            record.partition,
+            record.offset,
+            error,
+        )
+        headers = list(record.headers or ()) + [
+            ("dlq.error", error[:2000].encode()),
+            ("dlq.consumer", self._group_id.encode()),
+            ("dlq.source", f"{record.topic}/{record.partition}/{record.offset}".encode()),
+        ]
+        await producer.send_and_wait(
+            self.dead_letter_topic, key=record.key, value=record.value, headers=headers
+        )
+        dead_letters = self._tx.tables.dead_letters
+        try:
+            async with self._tx.sessions() as session, session.begin():
+                await session.execute(
+                    insert(dead_letters).values(
+                        consumer=self._group_id,
+                        topic=record.topic,
+                        partition=record.partition,
+                        offset=record.offset,
+                        key=(record.key or b"").decode(errors="replace"),
+                        value=(record.value or b"").decode(errors="replace"),
+                        error=error[:2000],
+                        failed_at=datetime.now(UTC),
+                    )
+                )
+        except Exception:  # the topic holds the message; the local log is for operators
+            log.warning("consumer %s: could not log dead letter locally", self._group_id)
+        self.dead_lettered += 1
+
+    def lag(self) -> dict[str, int]:
+        """Messages not yet applied, per partition (empty when not connected)."""
+        consumer = self.consumer
+        if consumer is None:
+            return {}
+        lag: dict[str, int] = {}
+        for tp in consumer.assignment():
+            highwater = consumer.highwater(tp)
+            if highwater is None:
+                continue
+            done = self._positions.get((tp.topic, tp.partition), 0)
+            lag[f"{tp.topic}/{tp.partition}"] = max(0, highwater - done)
+        return lag
+
+
+async def _quietly(awaitable: Awaitable[Any]) -> None:
+    try:
+        await awaitable
+    except Exception:
+        log.debug("ignored error while stopping", exc_info=True)

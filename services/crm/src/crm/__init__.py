@@ -1,0 +1,1 @@
+"""CRM: the front office of the platform."""

@@ -1,0 +1,36 @@
+"""The CRM application: its routers, and the event runtime started with it."""
+
+from fastapi import FastAPI
+
+from contracts.http.app import service_app
+from contracts.runtime.service import EventRuntime
+from crm import models  # noqa: F401
+from crm.catalog.api import router as catalog_router
+from crm.customers.api import router as accounts_router
+from crm.db import delivery_tables, metadata
+from crm.deps import settings as get_settings
+from crm.events import HANDLERS
+from crm.sales.api import router as orders_router
+from crm.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    runtime = EventRuntime(
+        service="crm",
+        database_url=settings.database_url,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        metadata=metadata,
+        tables=delivery_tables,
+        handlers=HANDLERS,
+        run_relay=settings.run_relay,
+        run_consumer=settings.run_consumer,
+        pool_size=settings.db_pool_size,
+    )
+    return service_app(
+        title="CRM",
+        version="0.1.0",
+        description="The front office: accounts, sales, service and marketing.",
+        runtime=runtime,
+        routers=(accounts_router, catalog_router, orders_router),
+    )

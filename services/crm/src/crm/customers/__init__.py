@@ -1,0 +1,1 @@
+"""Customers: accounts (companies) and the people in them."""

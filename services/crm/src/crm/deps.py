@@ -1,0 +1,27 @@
+"""FastAPI dependencies shared by CRM's routers: the caller, and units of work."""
+
+from functools import lru_cache
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from contracts.http.auth import Authenticator, Principal
+from contracts.runtime import Transactions
+from crm.settings import Settings
+
+
+@lru_cache
+def settings() -> Settings:
+    return Settings()
+
+
+auth = Authenticator(lambda: settings().public_key())
+require = auth.require
+
+
+def transactions(request: Request) -> Transactions:
+    return request.app.state.runtime.transactions  # type: ignore[no-any-return]
+
+
+Tx = Annotated[Transactions, Depends(transactions)]
+Caller = Principal

@@ -1,0 +1,1 @@
+"""Sales: orders and their lifecycle (leads, opportunities and quotes join them here)."""

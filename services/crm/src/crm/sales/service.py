@@ -1,0 +1,228 @@
+"""Use cases on sales orders: create, confirm, cancel, and ERP's facts about them."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from contracts.errors import InvalidRequest, NotFound, PreconditionFailed
+from contracts.events.common import OrderLine
+from contracts.events.crm import OrderCancelled, OrderConfirmed
+from contracts.runtime import UnitOfWork, current_actor
+from crm.catalog.models import CatalogProduct
+from crm.customers.service import get_account
+from crm.sales.domain import LineDraft, OrderStatus, advance, check_transition, price_line
+from crm.sales.models import OrderStatusChange, SalesOrder, SalesOrderLine
+from crm.sales.schemas import OrderIn
+
+
+def _order_number(now: datetime) -> str:
+    return f"SO-{now:%y%m%d}-{secrets.token_hex(4).upper()}"
+
+
+async def create_order(
+    uow: UnitOfWork, data: OrderIn, *, idempotency_key: str | None = None
+) -> SalesOrder:
+    """A draft order priced from the catalog.  A repeated idempotency key returns the first."""
+    session = uow.session
+    if idempotency_key:
+        existing = await session.scalar(
+            select(SalesOrder).where(SalesOrder.idempotency_key == idempotency_key)
+        )
+        if existing is not None:
+            return existing
+    account = await get_account(session, data.account_id)
+    products = await _catalog_products(session, [line.product_id for line in data.lines])
+    currencies = {p.currency for p in products.values()}
+    if len(currencies) > 1:
+        raise InvalidRequest("all lines of an order must be priced in one currency")
+    now = datetime.now(UTC)
+    order = SalesOrder(
+        id=uuid.uuid4(),
+        number=_order_number(now),
+        account_id=account.id,
+        owner=data.owner or account.owner,
+        status=OrderStatus.DRAFT,
+        currency=currencies.pop(),
+        idempotency_key=idempotency_key,
+        created_at=now,
+        updated_at=now,
+        net_total=Decimal(0),
+        tax_total=Decimal(0),
+        total=Decimal(0),
+    )
+    for position, line_in in enumerate(data.lines, start=1):
+        product = products[line_in.product_id]
+        amounts = price_line(
+            LineDraft(
+                quantity=line_in.quantity,
+                unit_price=product.list_price,
+                discount_percent=line_in.discount_percent,
+                tax_rate=product.tax_rate,
+            )
+        )
+        order.lines.append(
+            SalesOrderLine(
+                position=position,
+                product_id=product.product_id,
+                sku=product.sku,
+                description=product.name,
+                quantity=line_in.quantity,
+                unit_price=product.list_price,
+                discount_percent=line_in.discount_percent,
+                tax_rate=product.tax_rate,
+                net_amount=amounts.net,
+                tax_amount=amounts.tax,
+            )
+        )
+        order.net_total += amounts.net
+        order.tax_total += amounts.tax
+    order.total = order.net_total + order.tax_total
+    _record(order, None, OrderStatus.DRAFT, "created", now)
+    session.add(order)
+    await session.flush()
+    await uow.audit(
+        "sales_order",
+        order.id,
+        "created",
+        after={"number": order.number, "total": str(order.total)},
+    )
+    return order
+
+
+async def _catalog_products(
+    session: AsyncSession, ids: list[uuid.UUID]
+) -> dict[uuid.UUID, CatalogProduct]:
+    found = {
+        p.product_id: p
+        for p in await session.scalars(
+            select(CatalogProduct).where(CatalogProduct.product_id.in_(ids))
+        )
+    }
+    errors = [
+        {"field": f"body.lines.{i}.product_id", "message": "not an active catalog product"}
+        for i, pid in enumerate(ids)
+        if pid not in found or not found[pid].active
+    ]
+    if errors:
+        raise InvalidRequest("some lines name products that cannot be sold", errors=errors)
+    return found
+
+
+async def load_order(session: AsyncSession, order_id: uuid.UUID) -> SalesOrder:
+    order = await session.get(SalesOrder, order_id)
+    if order is None:
+        raise NotFound(f"order {order_id} does not exist")
+    return order
+
+
+def check_version(order: SalesOrder, expected: int | None) -> None:
+    if expected is not None and expected != order.version:
+        raise PreconditionFailed(
+            f"order {order.number} is at version {order.version}, not {expected}"
+        )
+
+
+async def confirm_order(
+    uow: UnitOfWork, order_id: uuid.UUID, *, expected_version: int | None = None
+) -> SalesOrder:
+    """The customer committed: ERP is asked (by event) to reserve the stock."""
+    order = await load_order(uow.session, order_id)
+    check_version(order, expected_version)
+    if order.status == OrderStatus.CONFIRMED:
+        return order  # confirming twice is the same request made twice
+    check_transition(OrderStatus(order.status), OrderStatus.CONFIRMED)
+    now = datetime.now(UTC)
+    _move(order, OrderStatus.CONFIRMED, "confirmed", now)
+    order.confirmed_at = now
+    await uow.session.flush()
+    await uow.publish(
+        OrderConfirmed(
+            order_id=order.id,
+            order_number=order.number,
+            account_id=order.account_id,
+            owner=order.owner,
+            currency=order.currency,
+            total=order.total,
+            confirmed_at=now,
+            lines=[
+                OrderLine(
+                    product_id=line.product_id,
+                    sku=line.sku,
+                    quantity=line.quantity,
+                    unit_price=line.unit_price,
+                )
+                for line in order.lines
+            ],
+        )
+    )
+    await uow.audit(
+        "sales_order",
+        order.id,
+        "confirmed",
+        before={"status": "draft"},
+        after={"status": order.status},
+    )
+    return order
+
+
+async def cancel_order(
+    uow: UnitOfWork, order_id: uuid.UUID, reason: str, *, expected_version: int | None = None
+) -> SalesOrder:
+    """Cancel; if ERP had been told of the order, it releases what it reserved."""
+    order = await load_order(uow.session, order_id)
+    check_version(order, expected_version)
+    before = order.status
+    check_transition(OrderStatus(order.status), OrderStatus.CANCELLED)
+    _move(order, OrderStatus.CANCELLED, reason or "cancelled", datetime.now(UTC))
+    await uow.session.flush()
+    if before != OrderStatus.DRAFT:
+        await uow.publish(
+            OrderCancelled(order_id=order.id, account_id=order.account_id, reason=reason)
+        )
+    await uow.audit(
+        "sales_order",
+        order.id,
+        "cancelled",
+        before={"status": before},
+        after={"status": order.status, "reason": reason},
+    )
+    return order
+
+
+async def record_erp_outcome(
+    uow: UnitOfWork, order_id: uuid.UUID, target: OrderStatus, reason: str
+) -> None:
+    """Move the order along on a fact ERP reported, unless the fact is stale."""
+    order = await uow.session.get(SalesOrder, order_id)
+    if order is None:
+        return  # not one of ours (another CRM instance's order, or deleted test data)
+    new_status = advance(OrderStatus(order.status), target)
+    if new_status is None:
+        return
+    _move(order, new_status, reason, datetime.now(UTC))
+
+
+def _move(order: SalesOrder, target: OrderStatus, reason: str, now: datetime) -> None:
+    _record(order, OrderStatus(order.status), target, reason, now)
+    order.status = target
+    order.updated_at = now
+
+
+def _record(
+    order: SalesOrder, source: OrderStatus | None, target: OrderStatus, reason: str, now: datetime
+) -> None:
+    order.history.append(
+        OrderStatusChange(
+            from_status=source,
+            to_status=target,
+            reason=reason[:500],
+            actor=current_actor(),
+            at=now,
+        )
+    )

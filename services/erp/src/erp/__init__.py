@@ -1,0 +1,1 @@
+"""ERP: the back office of the platform."""

@@ -1,0 +1,35 @@
+"""The ERP application: its routers, and the event runtime started with it."""
+
+from fastapi import FastAPI
+
+from contracts.http.app import service_app
+from contracts.runtime.service import EventRuntime
+from erp import models  # noqa: F401
+from erp.catalog.api import router as catalog_router
+from erp.db import delivery_tables, metadata
+from erp.deps import settings as get_settings
+from erp.events import HANDLERS
+from erp.inventory.api import router as inventory_router
+from erp.settings import Settings
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    runtime = EventRuntime(
+        service="erp",
+        database_url=settings.database_url,
+        bootstrap_servers=settings.kafka_bootstrap_servers,
+        metadata=metadata,
+        tables=delivery_tables,
+        handlers=HANDLERS,
+        run_relay=settings.run_relay,
+        run_consumer=settings.run_consumer,
+        pool_size=settings.db_pool_size,
+    )
+    return service_app(
+        title="ERP",
+        version="0.1.0",
+        description="The back office: catalog, inventory, purchasing, finance and production.",
+        runtime=runtime,
+        routers=(catalog_router, inventory_router),
+    )

@@ -1,0 +1,1 @@
+"""The gateway: the one API frontend teams build on."""

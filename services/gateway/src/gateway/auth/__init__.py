@@ -1,0 +1,1 @@
+"""Authentication: users, API clients, and the tokens the gateway signs for them."""

@@ -1,0 +1,146 @@
+"""Calls to CRM and ERP: timeouts, a circuit breaker, and answers that say what is missing."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+
+from contracts.runtime import current_correlation_id
+
+
+@dataclass
+class Part:
+    """One piece of a composed view: the data, or why it is missing."""
+
+    ok: bool
+    status: int = 0
+    data: Any = None
+    error: str | None = None
+
+
+class CircuitBreaker:
+    """After ``threshold`` failures in a row, fail fast for ``cooldown`` seconds.
+
+    Then one trial request is let through: success closes the circuit, failure reopens it.
+    This keeps a dead service from costing every request a full timeout.
+    """
+
+    def __init__(self, threshold: int = 3, cooldown: float = 5.0) -> None:
+        self.threshold = threshold
+        self.cooldown = cooldown
+        self.failures = 0
+        self.opened_at: float | None = None
+
+    @property
+    def state(self) -> str:
+        if self.opened_at is None:
+            return "closed"
+        if time.monotonic() - self.opened_at >= self.cooldown:
+            return "half-open"
+        return "open"
+
+    def allow(self) -> bool:
+        state = self.state
+        if state == "half-open":
+            self.opened_at = time.monotonic()  # one trial per cooldown
+            return True
+        return state == "closed"
+
+    def success(self) -> None:
+        self.failures = 0
+        self.opened_at = None
+
+    def failure(self) -> None:
+        self.failures += 1
+        if self.failures >= self.threshold:
+            self.opened_at = time.monotonic()
+
+
+class Upstream:
+    def __init__(self, name: str, base_url: str, timeout: float) -> None:
+        self.name = name
+        self.breaker = CircuitBreaker()
+        self.client = httpx.AsyncClient(
+            base_url=base_url,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
+            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+        )
+
+    async def close(self) -> None:
+        await self.client.aclose()
+
+    def _headers(self, authorization: str | None, extra: dict[str, str] | None) -> dict[str, str]:
+        headers = dict(extra or {})
+        if authorization:
+            headers["authorization"] = authorization
+        correlation_id = current_correlation_id()
+        if correlation_id:
+            headers["x-request-id"] = correlation_id
+        return headers
+
+    async def get(
+        self, path: str, authorization: str | None, params: dict[str, Any] | None = None
+    ) -> Part:
+        """GET for a composed view: never raises; a failure is a Part that says why."""
+        if not self.breaker.allow():
+            return Part(ok=False, status=503, error=f"{self.name} is unavailable (circuit open)")
+        try:
+            response = await self.client.get(
+                path, headers=self._headers(authorization, None), params=params
+            )
+        except httpx.HTTPError as exc:
+            self.breaker.failure()
+            return Part(
+                ok=False, status=503, error=f"{self.name} did not answer: {type(exc).__name__}"
+            )
+        if response.status_code >= 500:
+            self.breaker.failure()
+            return Part(
+                ok=False,
+                status=response.status_code,
+                error=f"{self.name} failed with {response.status_code}",
+            )
+        self.breaker.success()
+        body = response.json() if response.content else None
+        if response.status_code >= 400:
+            detail = body.get("detail") if isinstance(body, dict) else None
+            return Part(
+                ok=False,
+                status=response.status_code,
+                data=body,
+                error=detail or f"{self.name} answered {response.status_code}",
+            )
+        return Part(ok=True, status=response.status_code, data=body)
+
+    async def forward(
+        self,
+        method: str,
+        path: str,
+        *,
+        authorization: str | None,
+        headers: dict[str, str],
+        params: Any,
+        content: bytes,
+    ) -> httpx.Response:
+        """Pass a request through; raises httpx.HTTPError when the service cannot be reached."""
+        if not self.breaker.allow():
+            raise httpx.ConnectError(f"{self.name} is unavailable (circuit open)")
+        try:
+            response = await self.client.request(
+                method,
+                path,
+                headers=self._headers(authorization, headers),
+                params=params,
+                content=content,
+            )
+        except httpx.HTTPError:
+            self.breaker.failure()
+            raise
+        if response.status_code >= 500:
+            self.breaker.failure()
+        else:
+            self.breaker.success()
+        return response

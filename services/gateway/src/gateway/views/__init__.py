@@ -1,0 +1,1 @@
+"""Composed views: one answer assembled from CRM and ERP, fetched concurrently."""
