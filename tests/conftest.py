@@ -14,11 +14,13 @@ from devstack.testing import postgres_url
 
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    stack = Stack(StackConfig(
-        workdir=tmp_path_factory.mktemp("stack"),
-        postgres_url=postgres_url(),
-        database_prefix=f"e2e_{uuid.uuid4().hex[:8]}",
-    ))
+    stack = Stack(
+        StackConfig(
+            workdir=tmp_path_factory.mktemp("stack"),
+            postgres_url=postgres_url(),
+            database_prefix=f"e2e_{uuid.uuid4().hex[:8]}",
+        )
+    )
     stack.start(fresh=True)
     try:
         yield stack
@@ -30,8 +32,9 @@ def stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
 @pytest.fixture(scope="session")
 def api(stack: Stack) -> Iterator[httpx.Client]:
     """An admin's client of the gateway."""
-    with httpx.Client(base_url=stack.gateway.url, timeout=15,
-                      headers={"Authorization": f"Bearer {stack.token()}"}) as client:
+    with httpx.Client(
+        base_url=stack.gateway.url, timeout=15, headers={"Authorization": f"Bearer {stack.token()}"}
+    ) as client:
         yield client
 
 

@@ -12,34 +12,65 @@ pytestmark = pytest.mark.e2e
 
 
 def _warehouse(api: httpx.Client) -> dict[str, Any]:
-    return created(api.post("/api/warehouses", json={
-        "code": f"W{uuid.uuid4().hex[:6]}", "name": "Main warehouse"}))
+    return created(
+        api.post(
+            "/api/warehouses", json={"code": f"W{uuid.uuid4().hex[:6]}", "name": "Main warehouse"}
+        )
+    )
 
 
-def _product_in_stock(api: httpx.Client, warehouse: dict[str, Any], quantity: int,
-                      price: str = "100.00") -> dict[str, Any]:
-    product = created(api.post("/api/products", json={
-        "sku": f"SKU-{uuid.uuid4().hex[:8]}", "name": "Circulation pump", "list_price": price,
-        "standard_cost": "60.00", "tax_rate": "0.23"}))
+def _product_in_stock(
+    api: httpx.Client, warehouse: dict[str, Any], quantity: int, price: str = "100.00"
+) -> dict[str, Any]:
+    product = created(
+        api.post(
+            "/api/products",
+            json={
+                "sku": f"SKU-{uuid.uuid4().hex[:8]}",
+                "name": "Circulation pump",
+                "list_price": price,
+                "standard_cost": "60.00",
+                "tax_rate": "0.23",
+            },
+        )
+    )
     if quantity:
-        created(api.post("/api/stock/receipts", json={
-            "product_id": product["id"], "warehouse_id": warehouse["id"],
-            "quantity": quantity, "lot": "LOT-1"}))
+        created(
+            api.post(
+                "/api/stock/receipts",
+                json={
+                    "product_id": product["id"],
+                    "warehouse_id": warehouse["id"],
+                    "quantity": quantity,
+                    "lot": "LOT-1",
+                },
+            )
+        )
     # CRM learns the product (and its availability) from ERP's events.
     eventually(lambda: api.get(f"/api/catalog/products/{product['id']}").status_code == 200)
     return product
 
 
 def _account(api: httpx.Client) -> dict[str, Any]:
-    return created(api.post("/api/accounts", json={"name": f"Nordwind {uuid.uuid4().hex[:4]}",
-                                                   "region": "north"}))
+    return created(
+        api.post(
+            "/api/accounts", json={"name": f"Nordwind {uuid.uuid4().hex[:4]}", "region": "north"}
+        )
+    )
 
 
-def _confirmed_order(api: httpx.Client, account: dict[str, Any],
-                     lines: list[tuple[dict[str, Any], int]]) -> dict[str, Any]:
-    order = created(api.post("/api/orders", json={
-        "account_id": account["id"],
-        "lines": [{"product_id": p["id"], "quantity": q} for p, q in lines]}))
+def _confirmed_order(
+    api: httpx.Client, account: dict[str, Any], lines: list[tuple[dict[str, Any], int]]
+) -> dict[str, Any]:
+    order = created(
+        api.post(
+            "/api/orders",
+            json={
+                "account_id": account["id"],
+                "lines": [{"product_id": p["id"], "quantity": q} for p, q in lines],
+            },
+        )
+    )
     confirmed = api.post(f"/api/orders/{order['id']}/confirm")
     assert confirmed.status_code == 200, confirmed.text
     assert confirmed.json()["status"] == "confirmed"
@@ -68,8 +99,15 @@ def test_an_order_in_stock_is_reserved_and_the_gateway_composes_it(api: httpx.Cl
     assert [r["quantity"] for r in view["fulfilment"]["reservations"]] == [3]
     assert view["missing"] == []
     levels = api.get("/api/stock/levels", params={"product_id": product["id"]}).json()
-    assert levels == [{"product_id": product["id"], "warehouse_id": warehouse["id"],
-                       "on_hand": 10, "reserved": 3, "available": 7}]
+    assert levels == [
+        {
+            "product_id": product["id"],
+            "warehouse_id": warehouse["id"],
+            "on_hand": 10,
+            "reserved": 3,
+            "available": 7,
+        }
+    ]
     history = [h["to_status"] for h in view["order"]["history"]]
     assert history == ["draft", "confirmed", "reserved"]
 
@@ -86,15 +124,21 @@ def test_a_shortage_reserves_what_exists_and_backorders_the_rest(api: httpx.Clie
     fulfilment = view["fulfilment"]
     assert fulfilment["status"] == "backordered"
     assert [(b["product_id"], b["missing"]) for b in fulfilment["backorders"]] == [
-        (scarce["id"], 3)]
+        (scarce["id"], 3)
+    ]
     reserved = {r["product_id"]: r["quantity"] for r in fulfilment["reservations"]}
     assert reserved == {scarce["id"]: 2, plenty["id"]: 1}
 
     # Goods arrive: the backorder is filled and CRM hears the order is now reserved.
-    created(api.post("/api/stock/receipts", json={
-        "product_id": scarce["id"], "warehouse_id": warehouse["id"], "quantity": 10}))
-    eventually(lambda: api.get(f"/api/orders/{order['id']}").json()["order"]["status"]
-               == "reserved")
+    created(
+        api.post(
+            "/api/stock/receipts",
+            json={"product_id": scarce["id"], "warehouse_id": warehouse["id"], "quantity": 10},
+        )
+    )
+    eventually(
+        lambda: api.get(f"/api/orders/{order['id']}").json()["order"]["status"] == "reserved"
+    )
     levels = api.get("/api/stock/levels", params={"product_id": scarce["id"]}).json()
     assert levels[0]["reserved"] == 5 and levels[0]["on_hand"] == 12
 
@@ -103,9 +147,18 @@ def test_orders_racing_for_the_last_units_never_oversell(api: httpx.Client) -> N
     warehouse = _warehouse(api)
     product = _product_in_stock(api, warehouse, 5)
     account = _account(api)
-    orders = [created(api.post("/api/orders", json={
-        "account_id": account["id"], "lines": [{"product_id": product["id"], "quantity": 1}]}))
-        for _ in range(12)]
+    orders = [
+        created(
+            api.post(
+                "/api/orders",
+                json={
+                    "account_id": account["id"],
+                    "lines": [{"product_id": product["id"], "quantity": 1}],
+                },
+            )
+        )
+        for _ in range(12)
+    ]
 
     def confirm(order: dict[str, Any]) -> int:
         return api.post(f"/api/orders/{order['id']}/confirm").status_code

@@ -2,12 +2,12 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
+from delivery_support import delivery_metadata
 from sqlalchemy import Table
 
 from contracts.runtime import DeliveryTables, Transactions
 from contracts.runtime.database import make_engine, make_sessions
 from devstack.stack import Broker, free_port
-from delivery_support import delivery_metadata
 from devstack.testing import empty_database
 
 

@@ -27,7 +27,8 @@ def delivery_metadata() -> tuple[MetaData, DeliveryTables, Table]:
     metadata = MetaData()
     tables = DeliveryTables(metadata)
     effects = Table(
-        "effects", metadata,
+        "effects",
+        metadata,
         Column("id", Integer, primary_key=True, autoincrement=True),
         Column("key", String(100), nullable=False),
         Column("seq", Integer, nullable=False),
@@ -41,8 +42,13 @@ async def _relay(database_url: str, bootstrap: str) -> None:
 
     _, tables, _ = delivery_metadata()
     engine = make_engine(database_url)
-    relay = OutboxRelay(sessions=make_sessions(engine), tables=tables,
-                        bootstrap_servers=bootstrap, batch_size=25, lease_seconds=2.0)
+    relay = OutboxRelay(
+        sessions=make_sessions(engine),
+        tables=tables,
+        bootstrap_servers=bootstrap,
+        batch_size=25,
+        lease_seconds=2.0,
+    )
     await relay.run()
 
 

@@ -17,8 +17,7 @@ from pathlib import Path
 import pytest
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from delivery_support import Ticked
-from sqlalchemy import func, insert, select
-from sqlalchemy import Table
+from sqlalchemy import Table, func, insert, select
 
 from contracts.envelope import Envelope
 from contracts.runtime import DeliveryTables, EventConsumer, OutboxRelay, Transactions, UnitOfWork
@@ -48,8 +47,9 @@ def _recording_handler(effects: Table, clocks: set[str]) -> Callable[..., Awaita
 
 async def _effects(tx: Transactions, effects: Table) -> dict[str, list[int]]:
     async with tx.read() as session:
-        rows = (await session.execute(select(effects.c.key, effects.c.seq)
-                                      .order_by(effects.c.id))).all()
+        rows = (
+            await session.execute(select(effects.c.key, effects.c.seq).order_by(effects.c.id))
+        ).all()
     seen: dict[str, list[int]] = defaultdict(list)
     for key, seq in rows:
         seen[key].append(seq)
@@ -65,9 +65,14 @@ async def _wait_for(predicate: Callable[[], Awaitable[bool]], timeout: float = 3
 
 
 async def _topic_messages(broker: Broker, topic: str) -> list[Envelope]:
-    consumer = AIOKafkaConsumer(topic, bootstrap_servers=broker.bootstrap,
-                                auto_offset_reset="earliest", enable_auto_commit=False,
-                                group_id=f"reader-{uuid.uuid4()}", fetch_max_wait_ms=20)
+    consumer = AIOKafkaConsumer(
+        topic,
+        bootstrap_servers=broker.bootstrap,
+        auto_offset_reset="earliest",
+        enable_auto_commit=False,
+        group_id=f"reader-{uuid.uuid4()}",
+        fetch_max_wait_ms=20,
+    )
     await consumer.start()
     found: list[Envelope] = []
     try:
@@ -116,13 +121,19 @@ async def test_a_relay_killed_mid_batch_loses_nothing_and_effects_apply_once(
 
     # A relay process publishes in batches of 25; kill it (SIGKILL) once it is under way.
     worker = Path(__file__).with_name("delivery_support.py")
-    proc = subprocess.Popen([sys.executable, str(worker), database_url, broker.bootstrap],
-                            env={**os.environ}, start_new_session=True)
+    proc = subprocess.Popen(
+        [sys.executable, str(worker), database_url, broker.bootstrap],
+        env={**os.environ},
+        start_new_session=True,
+    )
 
     async def some_published() -> bool:
         async with tx.read() as session:
-            n = await session.scalar(select(func.count()).select_from(tables.outbox)
-                                     .where(tables.outbox.c.published_at.is_not(None)))
+            n = await session.scalar(
+                select(func.count())
+                .select_from(tables.outbox)
+                .where(tables.outbox.c.published_at.is_not(None))
+            )
         return bool(n and n >= 100)
 
     try:
@@ -131,19 +142,28 @@ async def test_a_relay_killed_mid_batch_loses_nothing_and_effects_apply_once(
         proc.send_signal(signal.SIGKILL)
         proc.wait()
     async with tx.read() as session:
-        left = await session.scalar(select(func.count()).select_from(tables.outbox)
-                                    .where(tables.outbox.c.published_at.is_(None)))
+        left = await session.scalar(
+            select(func.count())
+            .select_from(tables.outbox)
+            .where(tables.outbox.c.published_at.is_(None))
+        )
     assert left and left > 0, "the kill came too late to interrupt the relay"
 
     # A new relay (after the dead one's lease expires) finishes the job.
-    relay = OutboxRelay(sessions=tx.sessions, tables=tables, bootstrap_servers=broker.bootstrap,
-                        lease_seconds=1.0)
+    relay = OutboxRelay(
+        sessions=tx.sessions, tables=tables, bootstrap_servers=broker.bootstrap, lease_seconds=1.0
+    )
     relay_task = asyncio.create_task(relay.run())
-    consumer = EventConsumer(service="test", group_id=f"g-{uuid.uuid4()}",
-                             bootstrap_servers=broker.bootstrap, transactions=tx,
-                             handlers={Ticked: _recording_handler(effects, set(clocks))})
+    consumer = EventConsumer(
+        service="test",
+        group_id=f"g-{uuid.uuid4()}",
+        bootstrap_servers=broker.bootstrap,
+        transactions=tx,
+        handlers={Ticked: _recording_handler(effects, set(clocks))},
+    )
     consumer_task = await _run_consumer(consumer)
     try:
+
         async def all_applied() -> bool:
             seen = await _effects(tx, effects)
             return sum(len(v) for v in seen.values()) >= len(clocks) * per_clock
@@ -158,8 +178,9 @@ async def test_a_relay_killed_mid_batch_loses_nothing_and_effects_apply_once(
 
     for clock in clocks:
         assert seen[clock] == list(range(per_clock)), f"{clock}: lost, doubled or reordered"
-    on_topic = [e for e in await _topic_messages(broker, Ticked.topic)
-                if e.payload["clock"] in clocks]
+    on_topic = [
+        e for e in await _topic_messages(broker, Ticked.topic) if e.payload["clock"] in clocks
+    ]
     assert len({e.event_id for e in on_topic}) == len(clocks) * per_clock
 
 
@@ -172,19 +193,26 @@ async def test_a_redelivered_event_is_applied_once(broker: Broker, delivery: Del
     await producer.start()
     try:
         for _ in range(3):  # the same event, delivered three times
-            await producer.send_and_wait(Ticked.topic, key=clock.encode(),
-                                         value=envelope.model_dump_json().encode())
+            await producer.send_and_wait(
+                Ticked.topic, key=clock.encode(), value=envelope.model_dump_json().encode()
+            )
         # Then a different event with the same key: once it is applied, so were the three.
         sentinel = Envelope.wrap(Ticked(clock=clock, seq=8), producer="test")
-        await producer.send_and_wait(Ticked.topic, key=clock.encode(),
-                                     value=sentinel.model_dump_json().encode())
+        await producer.send_and_wait(
+            Ticked.topic, key=clock.encode(), value=sentinel.model_dump_json().encode()
+        )
     finally:
         await producer.stop()
-    consumer = EventConsumer(service="test", group_id=f"g-{uuid.uuid4()}",
-                             bootstrap_servers=broker.bootstrap, transactions=tx,
-                             handlers={Ticked: _recording_handler(effects, {clock})})
+    consumer = EventConsumer(
+        service="test",
+        group_id=f"g-{uuid.uuid4()}",
+        bootstrap_servers=broker.bootstrap,
+        transactions=tx,
+        handlers={Ticked: _recording_handler(effects, {clock})},
+    )
     task = await _run_consumer(consumer)
     try:
+
         async def handled_all() -> bool:
             return 8 in (await _effects(tx, effects)).get(clock, [])
 
@@ -202,24 +230,32 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_consumer_goes
     await ensure_topics(broker.bootstrap, [Ticked.topic, "poisoned.dead-letter"])
     clock = f"poison-{uuid.uuid4().hex[:8]}"
     good = Envelope.wrap(Ticked(clock=clock, seq=1), producer="test")
-    bad_payload = good.model_copy(update={"event_id": uuid.uuid4(),
-                                          "payload": {"clock": clock, "seq": "not a number"}})
+    bad_payload = good.model_copy(
+        update={"event_id": uuid.uuid4(), "payload": {"clock": clock, "seq": "not a number"}}
+    )
     producer = AIOKafkaProducer(bootstrap_servers=broker.bootstrap, enable_idempotence=False)
     await producer.start()
     try:
         await producer.send_and_wait(Ticked.topic, key=clock.encode(), value=b"\xff not json")
-        await producer.send_and_wait(Ticked.topic, key=clock.encode(),
-                                     value=bad_payload.model_dump_json().encode())
-        await producer.send_and_wait(Ticked.topic, key=clock.encode(),
-                                     value=good.model_dump_json().encode())
+        await producer.send_and_wait(
+            Ticked.topic, key=clock.encode(), value=bad_payload.model_dump_json().encode()
+        )
+        await producer.send_and_wait(
+            Ticked.topic, key=clock.encode(), value=good.model_dump_json().encode()
+        )
     finally:
         await producer.stop()
 
-    consumer = EventConsumer(service="poisoned", group_id=f"g-{uuid.uuid4()}",
-                             bootstrap_servers=broker.bootstrap, transactions=tx,
-                             handlers={Ticked: _recording_handler(effects, {clock})})
+    consumer = EventConsumer(
+        service="poisoned",
+        group_id=f"g-{uuid.uuid4()}",
+        bootstrap_servers=broker.bootstrap,
+        transactions=tx,
+        handlers={Ticked: _recording_handler(effects, {clock})},
+    )
     task = await _run_consumer(consumer)
     try:
+
         async def good_applied() -> bool:
             return clock in await _effects(tx, effects)
 
@@ -228,9 +264,13 @@ async def test_poison_messages_go_to_the_dead_letter_topic_and_the_consumer_goes
         task.cancel()
         await asyncio.gather(task, return_exceptions=True)
 
-    dead = AIOKafkaConsumer("poisoned.dead-letter", bootstrap_servers=broker.bootstrap,
-                            auto_offset_reset="earliest", group_id=f"r-{uuid.uuid4()}",
-                            fetch_max_wait_ms=20)
+    dead = AIOKafkaConsumer(
+        "poisoned.dead-letter",
+        bootstrap_servers=broker.bootstrap,
+        auto_offset_reset="earliest",
+        group_id=f"r-{uuid.uuid4()}",
+        fetch_max_wait_ms=20,
+    )
     await dead.start()
     try:
         parked = []
@@ -269,16 +309,24 @@ async def test_a_handler_that_keeps_failing_is_dead_lettered_after_retries(
     async with tx.begin() as uow:
         await uow.publish(Ticked(clock=clock, seq=1))
     relay = OutboxRelay(sessions=tx.sessions, tables=tables, bootstrap_servers=broker.bootstrap)
-    consumer = EventConsumer(service="failing", group_id=f"g-{uuid.uuid4()}",
-                             bootstrap_servers=broker.bootstrap, transactions=tx,
-                             handlers={Ticked: always_fails}, max_attempts=3, retry_delay=0.01)
+    consumer = EventConsumer(
+        service="failing",
+        group_id=f"g-{uuid.uuid4()}",
+        bootstrap_servers=broker.bootstrap,
+        transactions=tx,
+        handlers={Ticked: always_fails},
+        max_attempts=3,
+        retry_delay=0.01,
+    )
     tasks = [asyncio.create_task(relay.run()), await _run_consumer(consumer)]
     try:
+
         async def parked() -> bool:
             # Earlier tests' poison shares the topic, so look for this message's reason.
             async with tx.read() as session:
                 n = await session.scalar(
-                    select(func.count()).select_from(tables.dead_letters)
+                    select(func.count())
+                    .select_from(tables.dead_letters)
                     .where(tables.dead_letters.c.error.contains("never be applied"))
                 )
             return bool(n)
@@ -298,16 +346,23 @@ async def test_two_relays_on_one_database_publish_each_row_once(
     tx, tables, _ = delivery
     await ensure_topics(broker.bootstrap, [Ticked.topic])
     clocks = [f"pair-{uuid.uuid4().hex[:6]}-{i}" for i in range(3)]
-    relays = [OutboxRelay(sessions=tx.sessions, tables=tables,
-                          bootstrap_servers=broker.bootstrap, batch_size=20) for _ in range(2)]
+    relays = [
+        OutboxRelay(
+            sessions=tx.sessions, tables=tables, bootstrap_servers=broker.bootstrap, batch_size=20
+        )
+        for _ in range(2)
+    ]
     tasks = [asyncio.create_task(r.run()) for r in relays]
     try:
         await _write_ticks(tx, clocks, 40)
 
         async def drained() -> bool:
             async with tx.read() as session:
-                n = await session.scalar(select(func.count()).select_from(tables.outbox)
-                                         .where(tables.outbox.c.published_at.is_(None)))
+                n = await session.scalar(
+                    select(func.count())
+                    .select_from(tables.outbox)
+                    .where(tables.outbox.c.published_at.is_(None))
+                )
             return n == 0
 
         await _wait_for(drained)
@@ -316,7 +371,8 @@ async def test_two_relays_on_one_database_publish_each_row_once(
             t.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
     assert sum(1 for r in relays if r.published_count) == 1, "only the lease holder publishes"
-    on_topic = [e for e in await _topic_messages(broker, Ticked.topic)
-                if e.payload["clock"] in clocks]
+    on_topic = [
+        e for e in await _topic_messages(broker, Ticked.topic) if e.payload["clock"] in clocks
+    ]
     assert len(on_topic) == len(clocks) * 40
     assert len({e.event_id for e in on_topic}) == len(on_topic)

@@ -14,10 +14,15 @@ from contracts.events.crm import OrderConfirmed
 
 def _confirmed() -> OrderConfirmed:
     return OrderConfirmed(
-        order_id=uuid.uuid4(), order_number="SO-1", account_id=uuid.uuid4(), currency="EUR",
-        total=Decimal("12.30"), confirmed_at=datetime.now(UTC),
-        lines=[OrderLine(product_id=uuid.uuid4(), sku="A", quantity=1,
-                         unit_price=Decimal("12.30"))],
+        order_id=uuid.uuid4(),
+        order_number="SO-1",
+        account_id=uuid.uuid4(),
+        currency="EUR",
+        total=Decimal("12.30"),
+        confirmed_at=datetime.now(UTC),
+        lines=[
+            OrderLine(product_id=uuid.uuid4(), sku="A", quantity=1, unit_price=Decimal("12.30"))
+        ],
     )
 
 
@@ -34,10 +39,12 @@ def test_an_event_survives_the_round_trip_through_json() -> None:
 
 def test_a_reader_of_version_n_reads_n_plus_one_with_new_fields() -> None:
     envelope = Envelope.wrap(_confirmed(), producer="crm")
-    newer = envelope.model_copy(update={
-        "schema_version": "1.7",
-        "payload": {**envelope.payload, "delivery_window": "morning"},
-    })
+    newer = envelope.model_copy(
+        update={
+            "schema_version": "1.7",
+            "payload": {**envelope.payload, "delivery_window": "morning"},
+        }
+    )
     assert isinstance(newer.open(), OrderConfirmed)
 
 

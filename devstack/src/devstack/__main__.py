@@ -38,14 +38,17 @@ def _run(args: argparse.Namespace) -> int:
 
             seed(stack)
         gw = stack.gateway.url
-        print(f"""
+        print(
+            f"""
 The platform is running.
   Gateway API      {gw}            (OpenAPI: {gw}/docs)
   CRM (internal)   {stack.services["crm"].url}   ERP (internal) {stack.services["erp"].url}
   Kafka broker     {stack.broker.bootstrap}
   Log in           POST {gw}/auth/token  username=admin  password={config.admin_password}
   Logs             {stack.logs}
-Press Ctrl-C to stop.""", flush=True)
+Press Ctrl-C to stop.""",
+            flush=True,
+        )
         while not stopping:
             for service in stack.services.values():
                 if service.proc and service.proc.poll() is not None:
@@ -65,8 +68,11 @@ def main() -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     run = sub.add_parser("run", help="start everything and wait for Ctrl-C")
     run.add_argument("--workdir", default=str(REPO / ".run"))
-    run.add_argument("--postgres", default=os.environ.get("DEV_POSTGRES_URL"),
-                     help="a PostgreSQL server URL (default: SQLite files in the workdir)")
+    run.add_argument(
+        "--postgres",
+        default=os.environ.get("DEV_POSTGRES_URL"),
+        help="a PostgreSQL server URL (default: SQLite files in the workdir)",
+    )
     run.add_argument("--port", type=int, default=8000, help="gateway port (CRM +1, ERP +2)")
     run.add_argument("--broker-port", type=int, default=9092)
     run.add_argument("--admin-password", default="admin-password")

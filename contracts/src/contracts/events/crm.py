@@ -19,6 +19,7 @@ class AccountRegistered(Event, topic="crm.accounts", version="1.0"):
 
     account_id: UUID
     name: str
+    email: str | None = None
     region: str | None = None
     owner: str | None = Field(default=None, description="Username of the owning sales rep.")
     credit_limit: Money | None = Field(default=None, description="None: no limit set.")
@@ -26,6 +27,17 @@ class AccountRegistered(Event, topic="crm.accounts", version="1.0"):
 
     def partition_key(self) -> str:
         return str(self.account_id)
+
+
+class AccountsMerged(Event, topic="crm.accounts", version="1.0"):
+    """Two accounts were one customer: ``merged_id`` is gone, everything now belongs to
+    ``survivor_id`` (ERP re-points invoices, open AR and orders)."""
+
+    survivor_id: UUID
+    merged_id: UUID
+
+    def partition_key(self) -> str:
+        return str(self.survivor_id)
 
 
 class OrderConfirmed(Event, topic="crm.orders", version="1.0"):

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -52,7 +52,7 @@ class EventConsumer:
         group_id: str,
         bootstrap_servers: str,
         transactions: Transactions,
-        handlers: Mapping[type[Event], Handler],
+        handlers: Mapping[type[Event], Handler | Sequence[Handler]],
         max_attempts: int = 5,
         retry_delay: float = 0.2,
     ) -> None:
@@ -60,7 +60,12 @@ class EventConsumer:
         self._group_id = group_id
         self._bootstrap = bootstrap_servers
         self._tx = transactions
-        self._handlers = {cls.event_type: (cls, h) for cls, h in handlers.items()}
+        # Several areas of a service may react to one event type: all of them run, in the
+        # order given, inside the one unit of work of that event.
+        self._handlers = {
+            cls.event_type: (cls, tuple(h) if isinstance(h, Sequence) else (h,))
+            for cls, h in handlers.items()
+        }
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay
         self.topics = sorted({cls.topic for cls in handlers})
@@ -119,14 +124,14 @@ class EventConsumer:
         entry = self._handlers.get(envelope.event_type)
         if entry is None:
             return  # a type this service does not subscribe to shares the topic
-        event_cls, handler = entry
+        event_cls, handlers = entry
         try:
             event = envelope.open()
         except (ValidationError, UnknownEvent, IncompatibleEvent) as exc:
             await self._dead_letter(record, producer, f"invalid {envelope.event_type}: {exc}")
             return
         assert isinstance(event, event_cls)
-        await self._apply_with_retries(record, producer, envelope, event, handler)
+        await self._apply_with_retries(record, producer, envelope, event, handlers)
 
     async def _apply_with_retries(
         self,
@@ -134,13 +139,13 @@ class EventConsumer:
         producer: AIOKafkaProducer,
         envelope: Envelope,
         event: Event,
-        handler: Handler,
+        handlers: tuple[Handler, ...],
     ) -> None:
         attempt = 0
         while True:
             attempt += 1
             try:
-                await self._apply(record, envelope, event, handler)
+                await self._apply(record, envelope, event, handlers)
                 return
             except (OperationalError, ConnectionError, OSError) as exc:
                 # The database (not the message) is the problem: wait for it, however long.
@@ -162,7 +167,11 @@ class EventConsumer:
                 await asyncio.sleep(self._retry_delay * attempt)
 
     async def _apply(
-        self, record: ConsumerRecord, envelope: Envelope, event: Event, handler: Handler
+        self,
+        record: ConsumerRecord,
+        envelope: Envelope,
+        event: Event,
+        handlers: tuple[Handler, ...],
     ) -> None:
         inbox = self._tx.tables.inbox
         with request_context(
@@ -181,7 +190,8 @@ class EventConsumer:
                     if seen is not None:
                         self.duplicates += 1
                         return
-                    await handler(uow, event, envelope)
+                    for handler in handlers:
+                        await handler(uow, event, envelope)
                     await uow.session.execute(
                         insert(inbox).values(
                             consumer=self._group_id,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import MetaData, text
@@ -36,7 +36,7 @@ class EventRuntime:
         bootstrap_servers: str,
         metadata: MetaData,
         tables: DeliveryTables,
-        handlers: Mapping[type[Event], Handler] | None = None,
+        handlers: Mapping[type[Event], Handler | Sequence[Handler]] | None = None,
         run_relay: bool = True,
         run_consumer: bool = True,
         pool_size: int = 10,
