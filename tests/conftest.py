@@ -1,9 +1,7 @@
 """End-to-end fixtures: one real stack (broker + CRM + ERP + gateway processes) per session."""
 
-import time
 import uuid
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Iterator
 
 import httpx
 import pytest
@@ -36,20 +34,3 @@ def api(stack: Stack) -> Iterator[httpx.Client]:
         base_url=stack.gateway.url, timeout=15, headers={"Authorization": f"Bearer {stack.token()}"}
     ) as client:
         yield client
-
-
-def eventually(check: Callable[[], Any], timeout: float = 20, interval: float = 0.1) -> Any:
-    """Poll ``check`` until it returns something truthy; fail with its last value."""
-    deadline = time.monotonic() + timeout
-    last: Any = None
-    while time.monotonic() < deadline:
-        last = check()
-        if last:
-            return last
-        time.sleep(interval)
-    raise AssertionError(f"not reached within {timeout}s; last value: {last!r}")
-
-
-def created(response: httpx.Response) -> dict[str, Any]:
-    assert response.status_code == 201, response.text
-    return response.json()  # type: ignore[no-any-return]

@@ -6,7 +6,8 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import created, eventually
+
+from devstack.testing import created, eventually
 
 pytestmark = pytest.mark.e2e
 

@@ -20,6 +20,7 @@ def service_app(
     version: str,
     runtime: EventRuntime,
     routers: Iterable[APIRouter],
+    jwt_public_key: str,
 ) -> FastAPI:
     """An app whose lifespan starts and stops the service's event runtime with it."""
 
@@ -37,6 +38,7 @@ def service_app(
         responses=PROBLEM_RESPONSES,
     )
     app.state.runtime = runtime
+    app.state.jwt_public_key = jwt_public_key
     app.add_middleware(CorrelationMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router(runtime.readiness))

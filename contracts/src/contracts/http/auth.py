@@ -95,10 +95,11 @@ bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
 
 
 class Authenticator:
-    """FastAPI dependencies that authenticate the caller and check the permission matrix."""
+    """FastAPI dependencies that authenticate the caller and check the permission matrix.
 
-    def __init__(self, public_key: Callable[[], str]) -> None:
-        self._public_key = public_key
+    The verifying key is the app's ``state.jwt_public_key`` (set by the app factory from its
+    settings), so each app instance verifies with its own configuration.
+    """
 
     def principal(self) -> Callable[..., Awaitable[Principal]]:
         async def dependency(
@@ -109,7 +110,7 @@ class Authenticator:
                     401, "A bearer token is required.", headers={"WWW-Authenticate": "Bearer"}
                 )
             try:
-                principal = verify_token(self._public_key(), token)
+                principal = verify_token(request.app.state.jwt_public_key, token)
             except InvalidToken as exc:
                 raise HTTPException(
                     401, f"Invalid token: {exc}", headers={"WWW-Authenticate": "Bearer"}

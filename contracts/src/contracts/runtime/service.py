@@ -74,7 +74,8 @@ class EventRuntime:
         return {c.topic for c in all_event_classes() if c.topic.startswith(f"{self.service}.")}
 
     async def start(self) -> None:
-        self._tasks.append(asyncio.create_task(self._start_delivery(), name="delivery"))
+        if self._run_relay or self._run_consumer:
+            self._tasks.append(asyncio.create_task(self._start_delivery(), name="delivery"))
 
     async def _start_delivery(self) -> None:
         topics = self.produced_topics() | {dead_letter_topic(self.service)}

@@ -32,5 +32,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="The front office: accounts, sales, service and marketing.",
         runtime=runtime,
+        jwt_public_key=settings.public_key(),
         routers=(accounts_router, catalog_router, orders_router),
     )

@@ -31,5 +31,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="0.1.0",
         description="The back office: catalog, inventory, purchasing, finance and production.",
         runtime=runtime,
+        jwt_public_key=settings.public_key(),
         routers=(catalog_router, inventory_router),
     )

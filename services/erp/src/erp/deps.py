@@ -15,7 +15,7 @@ def settings() -> Settings:
     return Settings()
 
 
-auth = Authenticator(lambda: settings().public_key())
+auth = Authenticator()
 require = auth.require
 
 

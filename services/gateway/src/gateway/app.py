@@ -13,6 +13,7 @@ from contracts.runtime.database import make_engine, make_sessions
 from gateway import models  # noqa: F401
 from gateway.auth.api import router as auth_router
 from gateway.auth.service import ensure_bootstrap_admin
+from gateway.deps import public_key_of
 from gateway.deps import settings as get_settings
 from gateway.passthrough import router as passthrough_router
 from gateway.settings import Settings
@@ -55,6 +56,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         responses=PROBLEM_RESPONSES,
     )
     app.state.sessions = sessions
+    app.state.settings = settings
+    app.state.jwt_public_key = public_key_of(settings.private_key())
     app.state.crm = crm
     app.state.erp = erp
     app.add_middleware(CorrelationMiddleware)

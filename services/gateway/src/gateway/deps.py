@@ -15,9 +15,9 @@ def settings() -> Settings:
     return Settings()
 
 
-@lru_cache
-def public_key() -> str:
-    private = serialization.load_pem_private_key(settings().private_key().encode(), None)
+def public_key_of(private_key_pem: str) -> str:
+    """The verifying half of the gateway's signing key."""
+    private = serialization.load_pem_private_key(private_key_pem.encode(), None)
     return (
         private.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
@@ -25,7 +25,7 @@ def public_key() -> str:
     )
 
 
-auth = Authenticator(public_key)
+auth = Authenticator()
 require = auth.require
 
 

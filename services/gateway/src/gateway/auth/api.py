@@ -2,14 +2,14 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Form
+from fastapi import APIRouter, Depends, Form, Request
 from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.http.auth import Principal
 from contracts.http.problems import problem_response
 from gateway.auth import service
-from gateway.deps import auth, public_key, require, sessions, settings
+from gateway.deps import auth, require, sessions
 
 router = APIRouter(tags=["auth"])
 
@@ -29,6 +29,7 @@ class TokenOut(BaseModel):
     summary="OAuth2 token endpoint (password and refresh_token grants)",
 )
 async def token(
+    request: Request,
     db: Sessions,
     grant_type: Annotated[str, Form(pattern="^(password|refresh_token)$")],
     username: Annotated[str | None, Form(max_length=100)] = None,
@@ -41,10 +42,15 @@ async def token(
                 if not username or not password:
                     return _bad_request("username and password are required")
                 user = await service.authenticate(session, username, password)
-                return service.token_pair(settings(), user)
+                return service.token_pair(request.app.state.settings, user)
             if not refresh_token:
                 return _bad_request("refresh_token is required")
-            return await service.refresh(session, settings(), public_key(), refresh_token)
+            return await service.refresh(
+                session,
+                request.app.state.settings,
+                request.app.state.jwt_public_key,
+                refresh_token,
+            )
         except service.BadCredentials:
             return problem_response(
                 400, "Invalid grant", "Wrong credentials or token.", type_slug="invalid-grant"
