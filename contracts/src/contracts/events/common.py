@@ -18,13 +18,13 @@ class Part(BaseModel):
 
 
 class OrderLine(Part):
-    product_id: UUID
-    sku: str
+    product_id: UUID = Field(description="The product (ERP's product id).")
+    sku: str = Field(description="The product's stock-keeping unit code.")
     quantity: Quantity
     unit_price: Money
 
 
 class ProductQuantity(Part):
-    product_id: UUID
-    sku: str
+    product_id: UUID = Field(description="The product (ERP's product id).")
+    sku: str = Field(description="The product's stock-keeping unit code.")
     quantity: Quantity
