@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic.json_schema import models_json_schema
+from pydantic import BaseModel
+from pydantic.json_schema import JsonSchemaMode, models_json_schema
 
 from contracts.catalog import CATALOG_VERSION
 from contracts.catalog.examples import example_envelope
@@ -129,9 +130,9 @@ def _operation(topic: Topic, events: list[type[Event]]) -> dict[str, Any]:
 
 
 def _schemas(events: list[type[Event]]) -> dict[str, Any]:
-    _, top = models_json_schema(
-        [(Envelope, "validation")] + [(e, "validation") for e in events], ref_template=_REF
-    )
+    models: list[tuple[type[BaseModel], JsonSchemaMode]] = [(Envelope, "validation")]
+    models += [(e, "validation") for e in events]
+    _, top = models_json_schema(models, ref_template=_REF)
     schemas: dict[str, Any] = dict(sorted(top.get("$defs", {}).items()))
     schemas["KafkaHeaders"] = _headers()
     return schemas
