@@ -8,6 +8,7 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -103,7 +104,14 @@ class Service:
     """One uvicorn process of one service."""
 
     def __init__(
-        self, name: str, app: str, port: int, env: dict[str, str], log_path: Path, quiet: bool
+        self,
+        name: str,
+        app: str,
+        port: int,
+        env: dict[str, str],
+        log_path: Path,
+        quiet: bool,
+        extra_args: Sequence[str] = (),
     ) -> None:
         self.name = name
         self.app = app
@@ -111,6 +119,8 @@ class Service:
         self.env = env
         self.log_path = log_path
         self.quiet = quiet
+        # More uvicorn options (e.g. --log-config), kept across restarts.
+        self.extra_args = list(extra_args)
         self.proc: subprocess.Popen[bytes] | None = None
 
     @property
@@ -134,6 +144,7 @@ class Service:
         ]
         if self.quiet:
             cmd.append("--no-access-log")
+        cmd.extend(self.extra_args)
         self.proc = subprocess.Popen(
             cmd,
             env={**os.environ, **self.env},
@@ -238,6 +249,8 @@ class Stack:
             self.logs / "gateway.log",
             config.quiet,
         )
+        # Further instances of a service (what a Deployment with replicas > 1 runs).
+        self.replicas: list[Service] = []
 
     def _database_url(self, service: str) -> str:
         if self.config.postgres_url:
@@ -295,7 +308,31 @@ class Stack:
         for service in self.services.values():
             service.wait_healthy()
 
+    def start_replica(self, name: str, extra_args: Sequence[str] = ()) -> Service:
+        """Start one more instance of service ``name`` on the same database and broker.
+
+        It runs the same app with the same settings on a port of its own, like a second pod of
+        the same Deployment; ``stop`` stops it with the rest.
+        """
+        original = self.services[name]
+        number = 2 + sum(1 for r in self.replicas if r.app == original.app)
+        replica = Service(
+            f"{name}-{number}",
+            original.app,
+            free_port(),
+            dict(original.env),
+            self.logs / f"{name}-{number}.log",
+            self.config.quiet,
+            [*original.extra_args, *extra_args],
+        )
+        self.replicas.append(replica)
+        replica.start()
+        replica.wait_healthy()
+        return replica
+
     def stop(self) -> None:
+        for replica in reversed(self.replicas):
+            replica.stop()
         for service in reversed(list(self.services.values())):
             service.stop()
         self.broker.stop()
