@@ -1,0 +1,168 @@
+"""Replay and rebuild: ERP's outbox history rebuilds CRM's catalog read model, idempotently.
+
+Both services run in-process on their own databases; the events travel through a real broker.
+ERP's relay is off: the operator's replay command is the only thing that publishes, which is
+exactly the situation after a broker loss.
+"""
+
+import asyncio
+import subprocess
+import sys
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from sqlalchemy import select
+
+from contracts.events.erp import StockLevelChanged
+from contracts.runtime import EventConsumer
+from contracts.runtime.kafka import ensure_topics
+from crm.catalog.models import CatalogProduct
+from crm.catalog.rebuild import CATALOG_EVENTS, clear_catalog
+from crm.events import HANDLERS
+from devstack.stack import Broker, free_port
+from devstack.testing import TestKeys, created, service_client
+
+_TYPES = [e.event_type for e in CATALOG_EVENTS]
+
+
+@pytest.fixture(scope="module")
+def replay_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
+    broker = Broker(free_port(), tmp_path_factory.mktemp("broker") / "broker.log")
+    broker.start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+async def erp(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    keys = TestKeys()
+    async with service_client("erp", tmp_path, keys) as client:
+        client.headers.update(keys.headers("admin"))
+        yield client
+
+
+@pytest.fixture
+async def crm(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
+    async with service_client("crm", tmp_path, TestKeys()) as client:
+        yield client
+
+
+def _runtime(client: httpx.AsyncClient) -> Any:
+    return client.app.state.runtime  # type: ignore[attr-defined]
+
+
+async def _erp_history(erp: httpx.AsyncClient) -> list[uuid.UUID]:
+    """Three products, one price change, and stock news for two: several revisions each."""
+    products = []
+    for n in range(3):
+        body = {
+            "sku": f"SKU-{n}",
+            "name": f"Pump {n}",
+            "list_price": "100.00",
+            "standard_cost": "60.00",
+            "tax_rate": "0.23",
+        }
+        products.append(created(await erp.post("/products", json=body)))
+    first = products[0]
+    kept = ("sku", "name", "unit", "currency", "tax_rate", "standard_cost")
+    changed = await erp.put(
+        f"/products/{first['id']}",
+        json={**{k: first[k] for k in kept}, "list_price": "120.00"},
+        headers={"If-Match": f'"{first["version"]}"'},
+    )
+    assert changed.status_code == 200, changed.text
+    # Stock news as ERP's inventory publishes it (its own use cases are tested in ERP).
+    for product in products[:2]:
+        for revision, on_hand in ((1, 5), (2, 12)):
+            async with _runtime(erp).transactions.begin() as uow:
+                await uow.publish(
+                    StockLevelChanged(
+                        product_id=product["id"],
+                        sku=product["sku"],
+                        on_hand=on_hand,
+                        reserved=0,
+                        available=on_hand,
+                        revision=revision,
+                    )
+                )
+    return [uuid.UUID(p["id"]) for p in products]
+
+
+async def _catalog(crm: httpx.AsyncClient) -> dict[uuid.UUID, dict[str, Any]]:
+    async with _runtime(crm).transactions.read() as session:
+        rows = (await session.scalars(select(CatalogProduct))).all()
+    return {
+        row.product_id: {
+            c: getattr(row, c) for c in CatalogProduct.__table__.columns.keys() if c != "updated_at"
+        }
+        for row in rows
+    }
+
+
+def _replay(erp: httpx.AsyncClient, broker: Broker, *extra: str) -> int:
+    """The operator command, as a separate process against ERP's database."""
+    url = _runtime(erp).engine.url.render_as_string(hide_password=False)
+    done = subprocess.run(
+        [sys.executable, "-m", "contracts.runtime.replay", "--database-url", url,
+         "--bootstrap", broker.bootstrap, *[a for t in _TYPES for a in ("--type", t)], *extra],
+        capture_output=True, text=True, check=True,
+    )  # fmt: skip
+    return int(done.stdout.split()[1])
+
+
+async def _until_handled(consumer: EventConsumer, count: int) -> None:
+    """Wait until the consumer has applied or skipped ``count`` more catalog events."""
+    target = consumer.applied + consumer.duplicates + count
+    while consumer.applied + consumer.duplicates < target:
+        assert consumer.dead_lettered == 0, "a replayed event was dead-lettered"
+        await asyncio.sleep(0.05)
+
+
+async def test_a_replay_rebuilds_the_catalog_and_replaying_again_changes_nothing(
+    replay_broker: Broker, erp: httpx.AsyncClient, crm: httpx.AsyncClient
+) -> None:
+    products = await _erp_history(erp)
+    await ensure_topics(replay_broker.bootstrap, {e.topic for e in CATALOG_EVENTS})
+    group = f"crm-{uuid.uuid4().hex[:8]}"
+    consumer = EventConsumer(
+        service="crm",
+        group_id=group,
+        bootstrap_servers=replay_broker.bootstrap,
+        transactions=_runtime(crm).transactions,
+        handlers={cls: HANDLERS[cls] for cls in CATALOG_EVENTS},
+    )
+    task = asyncio.create_task(consumer.run())
+    try:
+        # The broker lost everything: replaying ERP's history builds CRM's catalog.
+        sent = _replay(erp, replay_broker)
+        assert sent >= 3 + 4 + 1
+        await asyncio.wait_for(_until_handled(consumer, sent), 60)
+        built = await _catalog(crm)
+        assert set(built) == set(products)
+        assert built[products[0]]["list_price"] == 120 and built[products[0]]["on_hand"] == 12
+        assert consumer.duplicates == 0
+
+        # Rebuild: clear the read model and its inbox marks, replay; the same model results.
+        assert await clear_catalog(_runtime(crm).transactions, consumer=group) == sent
+        assert await _catalog(crm) == {}
+        await asyncio.wait_for(_until_handled(consumer, _replay(erp, replay_broker)), 60)
+        assert await _catalog(crm) == built
+
+        # Replaying everything again is a no-op: every event is a known duplicate.
+        before = consumer.applied
+        await asyncio.wait_for(_until_handled(consumer, _replay(erp, replay_broker)), 60)
+        assert consumer.applied == before
+        assert await _catalog(crm) == built
+
+        # A replay for one aggregate sends only that product's events.
+        one = _replay(erp, replay_broker, "--key", str(products[2]))
+        assert one == 1
+        await asyncio.wait_for(_until_handled(consumer, one), 60)
+        assert await _catalog(crm) == built
+    finally:
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
