@@ -36,6 +36,7 @@ AREAS = (
     "people",  # employees
     "operations",  # outbox, consumers, dead letters, replay
     "users",  # gateway users and API clients
+    "dashboard",  # the gateway's composed staff dashboard (each tile also needs its own area)
 )
 
 
@@ -73,6 +74,18 @@ MATRIX: dict[Role, frozenset[str]] = {
 }
 
 
+# Every staff role may open the dashboard; it shows only the tiles their other permissions grant.
+for _role in (
+    Role.SALES,
+    Role.SERVICE,
+    Role.MARKETING,
+    Role.FINANCE,
+    Role.WAREHOUSE,
+    Role.PURCHASING,
+):
+    MATRIX[_role] = MATRIX[_role] | {"dashboard:read"}
+
+
 def allows(roles: list[str] | tuple[str, ...] | set[str], permission: str) -> bool:
     for name in roles:
         try:
@@ -81,3 +94,9 @@ def allows(roles: list[str] | tuple[str, ...] | set[str], permission: str) -> bo
         except ValueError:
             continue  # an unknown role grants nothing
     return False
+
+
+def permissions_of(roles: list[str] | tuple[str, ...] | set[str]) -> frozenset[str]:
+    """Every permission any of ``roles`` grants (unknown roles grant nothing)."""
+    known = {r.value for r in Role}
+    return frozenset(p for name in roles if name in known for p in MATRIX[Role(name)])

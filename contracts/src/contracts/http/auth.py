@@ -45,6 +45,7 @@ def issue_token(
     ttl: timedelta,
     token_type: str = "access",
     audience: str = AUDIENCE,
+    token_id: str | None = None,
 ) -> str:
     now = datetime.now(UTC)
     claims: dict[str, Any] = {
@@ -56,7 +57,7 @@ def issue_token(
         "iat": now,
         "nbf": now,
         "exp": now + ttl,
-        "jti": str(uuid4()),
+        "jti": token_id or str(uuid4()),
     }
     if account_id:
         claims["account_id"] = str(account_id)

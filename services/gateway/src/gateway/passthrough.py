@@ -5,6 +5,7 @@ Each resource collection belongs to one service; the first path segment says whi
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Annotated
 
 import httpx
@@ -13,6 +14,7 @@ from fastapi import APIRouter, Depends, Request, Response
 from contracts.http.auth import Principal
 from contracts.http.problems import problem_response
 from gateway.deps import auth
+from gateway.idempotency import service as idempotency
 from gateway.upstream import Upstream
 
 OWNERS: dict[str, str] = {
@@ -52,10 +54,20 @@ OWNERS: dict[str, str] = {
     "lots": "erp",
     "employees": "erp",
     "commissions": "erp",
+    "commission-rules": "erp",
+    "credit-holds": "erp",
+    "supplier-payments": "erp",
+    "automation-rules": "crm",
 }
 
-FORWARDED_REQUEST_HEADERS = ("content-type", "accept", "if-match", "idempotency-key")
-FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location")
+FORWARDED_REQUEST_HEADERS = (
+    "content-type",
+    "accept",
+    "if-match",
+    "if-none-match",
+    "idempotency-key",
+)
+FORWARDED_RESPONSE_HEADERS = ("content-type", "etag", "location", "retry-after")
 
 router = APIRouter(prefix="/api", tags=["passthrough"])
 
@@ -64,12 +76,64 @@ router = APIRouter(prefix="/api", tags=["passthrough"])
     "/{path:path}", methods=["GET", "POST", "PUT", "PATCH", "DELETE"], include_in_schema=False
 )
 async def passthrough(
-    path: str, request: Request, _: Annotated[Principal, Depends(auth.principal())]
+    path: str, request: Request, caller: Annotated[Principal, Depends(auth.principal())]
 ) -> Response:
+    """Forward to the owning service, which checks the permission matrix itself."""
     segment = path.split("/", 1)[0]
     owner = OWNERS.get(segment)
     if owner is None:
         return problem_response(404, "Not found", f"no API resource is called {segment!r}")
+    body = await request.body()
+    key = request.headers.get("idempotency-key")
+    if request.method != "POST" or not key:
+        return await _forward(request, owner, path, body)
+    if len(key) > 200:
+        return problem_response(
+            422, "Invalid request", "Idempotency-Key is longer than 200 characters."
+        )
+    sessions = request.app.state.sessions
+    claim = await idempotency.claim(
+        sessions,
+        caller=caller.subject,
+        key=key,
+        fingerprint=idempotency.request_hash(request.method, path, request.url.query, body),
+        keep=timedelta(hours=request.app.state.settings.idempotency_hours),
+    )
+    if isinstance(claim, idempotency.Replay):
+        headers = {"idempotent-replayed": "true"}
+        if claim.content_type:
+            headers["content-type"] = claim.content_type
+        return Response(claim.body, status_code=claim.status, headers=headers)
+    if isinstance(claim, idempotency.KeyReused):
+        return problem_response(
+            422,
+            "Idempotency key reused",
+            "This Idempotency-Key was already used for a different request.",
+            type_slug="idempotency-key-reused",
+        )
+    if isinstance(claim, idempotency.InFlight):
+        return problem_response(
+            409,
+            "Request in progress",
+            "A request with this Idempotency-Key is still being processed; retry shortly.",
+            type_slug="idempotency-in-flight",
+            headers={"Retry-After": "1"},
+        )
+    response = await _forward(request, owner, path, body)
+    if response.status_code >= 500:
+        await idempotency.release(sessions, claim.record_id)
+    else:
+        await idempotency.remember(
+            sessions,
+            claim.record_id,
+            status=response.status_code,
+            content_type=response.headers.get("content-type"),
+            body=bytes(response.body),
+        )
+    return response
+
+
+async def _forward(request: Request, owner: str, path: str, body: bytes) -> Response:
     upstream: Upstream = getattr(request.app.state, owner)
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     try:
@@ -79,7 +143,7 @@ async def passthrough(
             authorization=request.headers.get("authorization"),
             headers=headers,
             params=request.query_params.multi_items(),
-            content=await request.body(),
+            content=body,
         )
     except httpx.HTTPError:
         return problem_response(

@@ -23,7 +23,13 @@ class Settings(BaseSettings):
     upstream_timeout_seconds: float = 3.0
     cors_origins: list[str] = Field(default_factory=list)
     max_request_bytes: int = 1_000_000
+    # Per client (token subject, else IP) and per gateway replica; 0 turns limiting off.
     rate_limit_per_minute: int = 6000
+    idempotency_hours: int = 24
+    # The live event stream consumes the broker's topics; off in in-process API tests.
+    run_event_stream: bool = True
+    event_stream_replay: int = 1000  # recent events kept for Last-Event-ID resumption
+    openapi_cache_seconds: float = 60.0
 
     def private_key(self) -> str:
         if self.jwt_private_key:

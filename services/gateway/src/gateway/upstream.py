@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -60,13 +61,21 @@ class CircuitBreaker:
 
 
 class Upstream:
-    def __init__(self, name: str, base_url: str, timeout: float) -> None:
+    def __init__(
+        self,
+        name: str,
+        base_url: str,
+        timeout: float,
+        transport: httpx.AsyncBaseTransport | None = None,
+    ) -> None:
         self.name = name
+        self.timeout = timeout
         self.breaker = CircuitBreaker()
         self.client = httpx.AsyncClient(
             base_url=base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
             limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            transport=transport,  # tests pass an in-process app here
         )
 
     async def close(self) -> None:
@@ -82,15 +91,23 @@ class Upstream:
         return headers
 
     async def get(
-        self, path: str, authorization: str | None, params: dict[str, Any] | None = None
+        self,
+        path: str,
+        authorization: str | None,
+        params: dict[str, Any] | None = None,
+        deadline: float | None = None,
     ) -> Part:
         """GET for a composed view: never raises; a failure is a Part that says why."""
         if not self.breaker.allow():
             return Part(ok=False, status=503, error=f"{self.name} is unavailable (circuit open)")
         try:
-            response = await self.client.get(
-                path, headers=self._headers(authorization, None), params=params
+            response = await asyncio.wait_for(
+                self.client.get(path, headers=self._headers(authorization, None), params=params),
+                deadline or self.timeout,
             )
+        except TimeoutError:
+            self.breaker.failure()
+            return Part(ok=False, status=504, error=f"{self.name} did not answer in time")
         except httpx.HTTPError as exc:
             self.breaker.failure()
             return Part(

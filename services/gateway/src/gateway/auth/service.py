@@ -1,9 +1,9 @@
-"""Users and tokens: check a password, issue access and refresh tokens, refresh them."""
+"""Users: check a password, manage accounts of people, bootstrap the first admin."""
 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -11,70 +11,59 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.access import Role
-from contracts.errors import Conflict, InvalidRequest
-from contracts.http.auth import InvalidToken, issue_token, verify_token
+from contracts.errors import Conflict, InvalidRequest, NotFound
 from gateway.auth.models import User
+from gateway.auth.tokens import revoke_subject
 from gateway.settings import Settings
 
-_hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
 
 
 class BadCredentials(Exception):
     pass
 
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+def hash_secret(secret: str) -> str:
+    return hasher.hash(secret)
+
+
+def verify_secret(secret_hash: str, secret: str) -> bool:
+    try:
+        return hasher.verify(secret_hash, secret)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def check_roles(roles: list[str], account_id: uuid.UUID | None) -> None:
+    """Roles must exist; a customer is bound to exactly one account and holds no staff role."""
+    valid = {r.value for r in Role}
+    unknown = [r for r in roles if r not in valid]
+    if unknown:
+        raise InvalidRequest(
+            f"unknown roles {unknown}",
+            errors=[{"field": "body.roles", "message": f"one of {sorted(valid)}"}],
+        )
+    if Role.CUSTOMER in roles:
+        if account_id is None:
+            raise InvalidRequest(
+                "a customer must name its account",
+                errors=[{"field": "body.account_id", "message": "required"}],
+            )
+        if len(roles) > 1:
+            raise InvalidRequest(
+                "the customer role cannot be combined with staff roles",
+                errors=[{"field": "body.roles", "message": "customer alone"}],
+            )
 
 
 async def authenticate(session: AsyncSession, username: str, password: str) -> User:
     user = await session.scalar(select(User).where(User.username == username))
     if user is None or not user.active:
-        _hasher.hash(password)  # spend the same time, so usernames cannot be probed
+        hasher.hash(password)  # spend the same time, so usernames cannot be probed
         raise BadCredentials()
-    try:
-        _hasher.verify(user.password_hash, password)
-    except (VerificationError, InvalidHashError):
-        raise BadCredentials() from None
+    if not verify_secret(user.password_hash, password):
+        raise BadCredentials()
     return user
-
-
-def token_pair(settings: Settings, user: User) -> dict[str, object]:
-    key = settings.private_key()
-    access = issue_token(
-        key,
-        subject=user.username,
-        roles=list(user.roles),
-        account_id=user.account_id,
-        ttl=timedelta(minutes=settings.access_token_minutes),
-    )
-    refresh = issue_token(
-        key,
-        subject=user.username,
-        roles=list(user.roles),
-        account_id=user.account_id,
-        token_type="refresh",
-        ttl=timedelta(days=settings.refresh_token_days),
-    )
-    return {
-        "access_token": access,
-        "token_type": "bearer",
-        "expires_in": settings.access_token_minutes * 60,
-        "refresh_token": refresh,
-    }
-
-
-async def refresh(
-    session: AsyncSession, settings: Settings, public_key: str, refresh_token: str
-) -> dict[str, object]:
-    try:
-        principal = verify_token(public_key, refresh_token, token_type="refresh")
-    except InvalidToken:
-        raise BadCredentials() from None
-    user = await session.scalar(select(User).where(User.username == principal.subject))
-    if user is None or not user.active:
-        raise BadCredentials()
-    return token_pair(settings, user)  # roles are re-read: a demoted user loses them here
 
 
 async def create_user(
@@ -85,30 +74,53 @@ async def create_user(
     roles: list[str],
     account_id: uuid.UUID | None = None,
 ) -> User:
-    valid = {r.value for r in Role}
-    unknown = [r for r in roles if r not in valid]
-    if unknown:
-        raise InvalidRequest(
-            f"unknown roles {unknown}",
-            errors=[{"field": "body.roles", "message": f"one of {sorted(valid)}"}],
-        )
-    if Role.CUSTOMER in roles and account_id is None:
-        raise InvalidRequest(
-            "a customer user must name its account",
-            errors=[{"field": "body.account_id", "message": "required"}],
-        )
+    check_roles(roles, account_id)
     if await session.scalar(select(User.id).where(User.username == username)):
         raise Conflict(f"user {username} exists")
     user = User(
         id=uuid.uuid4(),
         username=username,
-        password_hash=hash_password(password),
+        password_hash=hash_secret(password),
         roles=roles,
         account_id=account_id,
         active=True,
         created_at=datetime.now(UTC),
     )
     session.add(user)
+    await session.flush()
+    return user
+
+
+async def get_user(session: AsyncSession, user_id: uuid.UUID) -> User:
+    user = await session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    return user
+
+
+async def change_user(
+    session: AsyncSession,
+    user_id: uuid.UUID,
+    *,
+    roles: list[str] | None = None,
+    account_id: uuid.UUID | None = None,
+    active: bool | None = None,
+    password: str | None = None,
+) -> User:
+    """Change a user; changed roles or deactivation end the user's refresh tokens at once."""
+    user = await get_user(session, user_id)
+    new_roles = roles if roles is not None else list(user.roles)
+    new_account = account_id if account_id is not None else user.account_id
+    check_roles(new_roles, new_account)
+    if new_roles != list(user.roles) or (active is False and user.active):
+        await revoke_subject(session, user.username)
+    user.roles = new_roles
+    user.account_id = new_account
+    if active is not None:
+        user.active = active
+    if password is not None:
+        user.password_hash = hash_secret(password)
+        await revoke_subject(session, user.username)
     await session.flush()
     return user
 

@@ -1,0 +1,1 @@
+"""Administration of the people and machines that may call the API."""

@@ -1,0 +1,84 @@
+"""Complaint trace: a case, its order, the lots shipped for it, and where each lot came from."""
+
+import asyncio
+import uuid
+from typing import Annotated, Any
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import JSONResponse
+
+from contracts.http.auth import Principal
+from contracts.http.problems import problem_response
+from gateway.deps import require
+from gateway.upstream import Upstream
+from gateway.views.parts import Source, compose, fetch, items
+
+router = APIRouter(prefix="/api", tags=["composed views"])
+
+
+@router.get(
+    "/cases/{case_id}/trace",
+    summary="Complaint trace: the case's order, the shipped lots, and each lot's origin",
+    description=(
+        "Follows a case to its order (CRM), the order's shipments and their lots (ERP), and "
+        "each lot's origin: its goods receipt and supplier, or the work order that made it."
+    ),
+)
+async def trace_case(
+    case_id: uuid.UUID,
+    request: Request,
+    caller: Annotated[Principal, Depends(require("service:read"))],
+) -> JSONResponse:
+    case_source = {"case": Source("crm", f"/cases/{case_id}", "service:read")}
+    first = await fetch(request, caller, case_source)
+    case = first["case"]
+    if case.status == 404:
+        return problem_response(404, "Not found", f"case {case_id} does not exist")
+    order_id = case.data.get("order_id") if case.ok and isinstance(case.data, dict) else None
+    sources: dict[str, Source] = dict(case_source)
+    parts = dict(first)
+    if order_id:
+        sources |= {
+            "order": Source("crm", f"/orders/{order_id}", "orders:read"),
+            "shipments": Source(
+                "erp", "/shipments", "inventory:read", {"order_id": str(order_id)}, True
+            ),
+        }
+        parts |= await fetch(request, caller, {k: sources[k] for k in ("order", "shipments")})
+    body = compose(sources, parts)
+    shipped = items(parts["shipments"]) if "shipments" in parts else []
+    body["lots"] = await _origins(request, _shipped_lots(shipped), body)
+    return JSONResponse(body)
+
+
+def _shipped_lots(shipments: list[dict[str, Any]]) -> list[str]:
+    lots: list[str] = []
+    for shipment in shipments:
+        for line in shipment.get("lines", []):
+            for lot in line.get("lots", []):
+                if lot.get("lot") and lot["lot"] not in lots:
+                    lots.append(lot["lot"])
+    return lots
+
+
+async def _origins(request: Request, lots: list[str], body: dict[str, Any]) -> list[dict[str, Any]]:
+    if not lots:
+        return []
+    erp: Upstream = request.app.state.erp
+    authorization = request.headers.get("authorization")
+    timeout = request.app.state.settings.upstream_timeout_seconds
+    found = await asyncio.gather(
+        *(
+            erp.get(f"/lots/{quote(lot, safe='')}/trace", authorization, None, timeout)
+            for lot in lots
+        )
+    )
+    out = []
+    for lot, part in zip(lots, found, strict=True):
+        out.append({"lot": lot, "origin": part.data if part.ok else None})
+        if not part.ok:
+            body["missing"].append(
+                {"part": f"lots.{lot}", "status": part.status, "reason": part.error}
+            )
+    return out
