@@ -5,12 +5,18 @@ from fastapi import FastAPI
 from contracts.http.app import service_app
 from contracts.runtime.service import EventRuntime
 from crm import models  # noqa: F401
+from crm.activities.api import router as activities_router
 from crm.catalog.api import router as catalog_router
 from crm.customers.api import router as accounts_router
+from crm.customers.contacts_api import router as contacts_router
 from crm.db import delivery_tables, metadata
 from crm.deps import settings as get_settings
 from crm.events import HANDLERS
+from crm.marketing.api import router as marketing_router
+from crm.pipeline.api import router as pipeline_router
 from crm.sales.api import router as orders_router
+from crm.sales.quotes_api import router as quotes_router
+from crm.service.api import router as cases_router
 from crm.settings import Settings
 
 
@@ -33,5 +39,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="The front office: accounts, sales, service and marketing.",
         runtime=runtime,
         jwt_public_key=settings.public_key(),
-        routers=(accounts_router, catalog_router, orders_router),
+        routers=(
+            accounts_router,
+            contacts_router,
+            catalog_router,
+            orders_router,
+            pipeline_router,
+            activities_router,
+            quotes_router,
+            cases_router,
+            marketing_router,
+        ),
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 
@@ -126,3 +127,24 @@ def price_line(line: LineDraft) -> LineAmounts:
     net = to_cents(gross_before_discount * (Decimal(100) - line.discount_percent) / Decimal(100))
     tax = to_cents(net * line.tax_rate)
     return LineAmounts(net=net, tax=tax, gross=net + tax)
+
+
+class QuoteStatus(StrEnum):
+    OPEN = "open"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+
+
+def check_quote_acceptable(status: QuoteStatus, valid_until: date, today: date) -> None:
+    """Only an open quote within its validity can be accepted."""
+    if status != QuoteStatus.OPEN:
+        raise IllegalTransition(f"the quote is {status}; only an open quote can be accepted")
+    if today > valid_until:
+        raise IllegalTransition(f"the quote expired on {valid_until}; issue a new one")
+
+
+def quote_state(status: QuoteStatus, valid_until: date, today: date) -> str:
+    """What a reader sees: an open quote past its date shows as expired."""
+    if status == QuoteStatus.OPEN and today > valid_until:
+        return "expired"
+    return str(status)

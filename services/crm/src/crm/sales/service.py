@@ -15,13 +15,14 @@ from contracts.events.common import OrderLine
 from contracts.events.crm import OrderCancelled, OrderConfirmed
 from contracts.runtime import UnitOfWork, current_actor
 from crm.catalog.models import CatalogProduct
+from crm.customers import timeline
 from crm.customers.service import get_account
 from crm.sales.domain import LineDraft, OrderStatus, advance, check_transition, price_line
 from crm.sales.models import OrderStatusChange, SalesOrder, SalesOrderLine
 from crm.sales.schemas import OrderIn
 
 
-def _order_number(now: datetime) -> str:
+def new_order_number(now: datetime) -> str:
     return f"SO-{now:%y%m%d}-{secrets.token_hex(4).upper()}"
 
 
@@ -37,14 +38,19 @@ async def create_order(
         if existing is not None:
             return existing
     account = await get_account(session, data.account_id)
-    products = await _catalog_products(session, [line.product_id for line in data.lines])
+    if account.merged_into_id is not None:
+        raise InvalidRequest(
+            f"account {account.id} was merged into {account.merged_into_id}",
+            errors=[{"field": "body.account_id", "message": "merged account"}],
+        )
+    products = await catalog_products(session, [line.product_id for line in data.lines])
     currencies = {p.currency for p in products.values()}
     if len(currencies) > 1:
         raise InvalidRequest("all lines of an order must be priced in one currency")
     now = datetime.now(UTC)
     order = SalesOrder(
         id=uuid.uuid4(),
-        number=_order_number(now),
+        number=new_order_number(now),
         account_id=account.id,
         owner=data.owner or account.owner,
         status=OrderStatus.DRAFT,
@@ -83,9 +89,10 @@ async def create_order(
         order.net_total += amounts.net
         order.tax_total += amounts.tax
     order.total = order.net_total + order.tax_total
-    _record(order, None, OrderStatus.DRAFT, "created", now)
+    record_status(order, None, OrderStatus.DRAFT, "created", now)
     session.add(order)
     await session.flush()
+    record_order_created(uow, order)
     await uow.audit(
         "sales_order",
         order.id,
@@ -95,7 +102,19 @@ async def create_order(
     return order
 
 
-async def _catalog_products(
+def record_order_created(uow: UnitOfWork, order: SalesOrder) -> None:
+    timeline.record(
+        uow.session,
+        order.account_id,
+        "order_created",
+        f"Order {order.number} created ({order.total} {order.currency})",
+        subject_type="order",
+        subject_id=order.id,
+        at=order.created_at,
+    )
+
+
+async def catalog_products(
     session: AsyncSession, ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, CatalogProduct]:
     found = {
@@ -138,7 +157,7 @@ async def confirm_order(
         return order  # confirming twice is the same request made twice
     check_transition(OrderStatus(order.status), OrderStatus.CONFIRMED)
     now = datetime.now(UTC)
-    _move(order, OrderStatus.CONFIRMED, "confirmed", now)
+    _move(uow, order, OrderStatus.CONFIRMED, "confirmed", now)
     order.confirmed_at = now
     await uow.session.flush()
     await uow.publish(
@@ -179,7 +198,7 @@ async def cancel_order(
     check_version(order, expected_version)
     before = order.status
     check_transition(OrderStatus(order.status), OrderStatus.CANCELLED)
-    _move(order, OrderStatus.CANCELLED, reason or "cancelled", datetime.now(UTC))
+    _move(uow, order, OrderStatus.CANCELLED, reason or "cancelled", datetime.now(UTC))
     await uow.session.flush()
     if before != OrderStatus.DRAFT:
         await uow.publish(
@@ -197,24 +216,45 @@ async def cancel_order(
 
 async def record_erp_outcome(
     uow: UnitOfWork, order_id: uuid.UUID, target: OrderStatus, reason: str
-) -> None:
-    """Move the order along on a fact ERP reported, unless the fact is stale."""
+) -> SalesOrder | None:
+    """Move the order along on a fact ERP reported, unless the fact is stale.
+
+    Returns the order (moved or not), or None when the order is not one of ours.
+    """
     order = await uow.session.get(SalesOrder, order_id)
     if order is None:
-        return  # not one of ours (another CRM instance's order, or deleted test data)
+        return None  # not one of ours (another CRM instance's order, or deleted test data)
     new_status = advance(OrderStatus(order.status), target)
     if new_status is None:
-        return
-    _move(order, new_status, reason, datetime.now(UTC))
+        return order
+    before = order.status
+    _move(uow, order, new_status, reason, datetime.now(UTC))
+    await uow.audit(
+        "sales_order", order.id, "erp_fact", before={"status": before}, after={"status": new_status}
+    )
+    return order
 
 
-def _move(order: SalesOrder, target: OrderStatus, reason: str, now: datetime) -> None:
-    _record(order, OrderStatus(order.status), target, reason, now)
+def _move(
+    uow: UnitOfWork, order: SalesOrder, target: OrderStatus, reason: str, now: datetime
+) -> None:
+    source = OrderStatus(order.status)
+    record_status(order, source, target, reason, now)
     order.status = target
     order.updated_at = now
+    timeline.record(
+        uow.session,
+        order.account_id,
+        "order_status",
+        f"Order {order.number}: {source} -> {target}" + (f" ({reason})" if reason else ""),
+        subject_type="order",
+        subject_id=order.id,
+        at=now,
+        details={"from": str(source), "to": str(target)},
+    )
 
 
-def _record(
+def record_status(
     order: SalesOrder, source: OrderStatus | None, target: OrderStatus, reason: str, now: datetime
 ) -> None:
     order.history.append(
@@ -225,4 +265,30 @@ def _record(
             actor=current_actor(),
             at=now,
         )
+    )
+
+
+async def note_on_order(
+    uow: UnitOfWork,
+    order_id: uuid.UUID,
+    kind: str,
+    summary: str,
+    *,
+    at: datetime | None = None,
+    subject_id: uuid.UUID | None = None,
+) -> None:
+    """Put an ERP fact about one of our orders on its customer's timeline."""
+    order = await uow.session.get(SalesOrder, order_id)
+    if order is None:
+        return
+    timeline.record(
+        uow.session,
+        order.account_id,
+        kind,
+        f"Order {order.number}: {summary}",
+        subject_type="order",
+        subject_id=subject_id or order.id,
+        at=at,
+        source="erp",
+        details={"order_id": str(order.id)},
     )

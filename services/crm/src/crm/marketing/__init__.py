@@ -1,0 +1,1 @@
+"""Marketing: segments (saved filters), campaigns and automation rules."""

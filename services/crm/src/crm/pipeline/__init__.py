@@ -1,0 +1,1 @@
+"""The sales pipeline: leads, opportunities and the weighted forecast."""

@@ -1,0 +1,1 @@
+"""Service: customer cases and their response SLA."""
