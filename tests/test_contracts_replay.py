@@ -24,7 +24,8 @@ from crm.catalog.models import CatalogProduct
 from crm.catalog.rebuild import CATALOG_EVENTS, clear_catalog
 from crm.events import HANDLERS
 from devstack.stack import Broker, free_port
-from devstack.testing import TestKeys, created, service_client
+from devstack.testing import TestKeys as SigningKeys
+from devstack.testing import created, service_client
 
 _TYPES = [e.event_type for e in CATALOG_EVENTS]
 
@@ -39,7 +40,7 @@ def replay_broker(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Broker]:
 
 @pytest.fixture
 async def erp(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    keys = TestKeys()
+    keys = SigningKeys()
     async with service_client("erp", tmp_path, keys) as client:
         client.headers.update(keys.headers("admin"))
         yield client
@@ -47,7 +48,7 @@ async def erp(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def crm(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]:
-    async with service_client("crm", tmp_path, TestKeys()) as client:
+    async with service_client("crm", tmp_path, SigningKeys()) as client:
         yield client
 
 
