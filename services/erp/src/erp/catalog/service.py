@@ -6,14 +6,27 @@ from datetime import UTC, datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from contracts.errors import Conflict, NotFound, PreconditionFailed
+from contracts.errors import Conflict, InvalidRequest, NotFound, PreconditionFailed
 from contracts.events.erp import ProductPublished
 from contracts.runtime import UnitOfWork
 from erp.catalog.models import Product
 from erp.catalog.schemas import ProductIn
+from erp.purchasing.models import Supplier
+from erp.purchasing.replenishment import replenish
+
+
+async def _check_supplier(session: AsyncSession, data: ProductIn) -> None:
+    if data.preferred_supplier_id is not None and (
+        await session.get(Supplier, data.preferred_supplier_id) is None
+    ):
+        raise InvalidRequest(
+            f"supplier {data.preferred_supplier_id} does not exist",
+            errors=[{"field": "body.preferred_supplier_id", "message": "unknown supplier"}],
+        )
 
 
 async def create_product(uow: UnitOfWork, data: ProductIn) -> Product:
+    await _check_supplier(uow.session, data)
     if await uow.session.scalar(select(Product.id).where(Product.sku == data.sku)):
         raise Conflict(
             f"a product with SKU {data.sku} exists",
@@ -46,6 +59,7 @@ async def update_product(
         select(Product.id).where(Product.sku == data.sku)
     ):
         raise Conflict(f"a product with SKU {data.sku} exists")
+    await _check_supplier(uow.session, data)
     for field, value in data.model_dump().items():
         setattr(product, field, value)
     product.revision += 1
@@ -55,6 +69,8 @@ async def update_product(
     await uow.audit(
         "product", product.id, "updated", before=before, after=data.model_dump(mode="json")
     )
+    # A raised reorder point may mean stock is short already.
+    await replenish(uow, product.id)
     return product
 
 

@@ -14,6 +14,7 @@ from erp.inventory.models import (
     FulfilmentOrder,
     Reservation,
     StockLevel,
+    StockLot,
     StockMove,
     Warehouse,
 )
@@ -22,10 +23,14 @@ from erp.inventory.schemas import (
     FulfilmentOut,
     ReceiptIn,
     StockLevelOut,
+    StockLotOut,
     StockMoveOut,
+    TransferIn,
     WarehouseIn,
     WarehouseOut,
 )
+from erp.purchasing.models import PurchaseOrder, PurchaseOrderLink
+from erp.shipping.models import Shipment
 
 router = APIRouter(tags=["inventory"])
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -88,7 +93,49 @@ async def adjust_stock(
             warehouse_id=body.warehouse_id,
             quantity=body.quantity,
             reason=body.reason,
+            lot=body.lot,
         )
+
+
+@router.post("/stock/transfers", status_code=201, response_model=list[StockMoveOut])
+async def transfer_stock(
+    body: TransferIn, tx: Tx, _: Annotated[Principal, Depends(require("inventory:write"))]
+) -> list[StockMove]:
+    """Move unreserved stock between warehouses; returns the moves out and in, per lot."""
+    async with tx.begin() as uow:
+        return await service.transfer_stock(
+            uow,
+            product_id=body.product_id,
+            from_warehouse_id=body.from_warehouse_id,
+            to_warehouse_id=body.to_warehouse_id,
+            quantity=body.quantity,
+            lot=body.lot,
+            reference=body.reference,
+        )
+
+
+@router.get("/stock/lots", response_model=list[StockLotOut])
+async def stock_lots(
+    tx: Tx,
+    _: Annotated[Principal, Depends(require("inventory:read"))],
+    product_id: uuid.UUID,
+    warehouse_id: uuid.UUID | None = None,
+) -> list[dict[str, object]]:
+    """The lots in stock of a product, oldest receipt first (the order shipments pick in)."""
+    stmt = select(StockLot).where(StockLot.product_id == product_id, StockLot.on_hand > 0)
+    if warehouse_id:
+        stmt = stmt.where(StockLot.warehouse_id == warehouse_id)
+    async with tx.read() as session:
+        lots = (await session.scalars(stmt.order_by(StockLot.sequence).limit(1000))).all()
+    return [
+        {
+            "product_id": x.product_id,
+            "warehouse_id": x.warehouse_id,
+            "lot": x.lot or None,
+            "on_hand": x.on_hand,
+        }
+        for x in lots
+    ]
 
 
 @router.get("/stock/levels", response_model=list[StockLevelOut])
@@ -122,14 +169,21 @@ async def stock_moves(
     tx: Tx,
     _: Annotated[Principal, Depends(require("inventory:read"))],
     product_id: uuid.UUID | None = None,
+    warehouse_id: uuid.UUID | None = None,
     kind: str | None = None,
     lot: str | None = None,
+    reference: str | None = None,
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
+    """The ledger, newest first."""
     stmt = select(StockMove)
     if product_id:
         stmt = stmt.where(StockMove.product_id == product_id)
+    if warehouse_id:
+        stmt = stmt.where(StockMove.warehouse_id == warehouse_id)
+    if reference:
+        stmt = stmt.where(StockMove.reference == reference)
     if kind:
         stmt = stmt.where(StockMove.kind == kind)
     if lot:
@@ -151,7 +205,8 @@ async def stock_moves(
 async def fulfilment(
     order_id: uuid.UUID, tx: Tx, caller: Annotated[Principal, Depends(require("orders:read"))]
 ) -> dict[str, object]:
-    """Reservations and backorders of one CRM order."""
+    """Reservations, backorders and shipments of one CRM order, and the purchase orders that
+    will fill its backorders."""
     async with tx.read() as session:
         order = await session.get(FulfilmentOrder, order_id)
         if order is None or (caller.is_customer and order.account_id != caller.account_id):
@@ -162,6 +217,21 @@ async def fulfilment(
         backorders = (
             await session.scalars(select(Backorder).where(Backorder.order_id == order_id))
         ).all()
+        shipments = (
+            await session.scalars(
+                select(Shipment)
+                .where(Shipment.order_id == order_id)
+                .order_by(Shipment.dispatched_at)
+            )
+        ).all()
+        incoming = (
+            await session.scalars(
+                select(PurchaseOrder)
+                .join(PurchaseOrderLink, PurchaseOrderLink.purchase_order_id == PurchaseOrder.id)
+                .where(PurchaseOrderLink.order_id == order_id, PurchaseOrder.status != "cancelled")
+                .order_by(PurchaseOrder.created_at)
+            )
+        ).all()
     return {
         "order_id": order.order_id,
         "order_number": order.order_number,
@@ -169,4 +239,6 @@ async def fulfilment(
         "status": order.status,
         "reservations": reservations,
         "backorders": backorders,
+        "shipments": shipments,
+        "purchase_orders": incoming,
     }

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
 W = TypeVar("W")
+L = TypeVar("L")
 
 
 @dataclass(frozen=True)
@@ -40,3 +41,18 @@ def allocate(requested: int, available: Mapping[W, int]) -> Allocation[W]:
         if remaining == 0:
             break
     return Allocation(picks, remaining)
+
+
+def pick_fifo(lots: Sequence[tuple[L, int, int]], quantity: int) -> list[tuple[L, int]]:
+    """Choose lots for ``quantity`` units, first received first: ``lots`` are (lot, on hand,
+    receipt sequence).  Returns (lot, units) picks; they fall short only if the lots do."""
+    picks: list[tuple[L, int]] = []
+    remaining = quantity
+    for lot, on_hand, _sequence in sorted(lots, key=lambda lot: lot[2]):
+        if remaining <= 0:
+            break
+        take = min(on_hand, remaining)
+        if take > 0:
+            picks.append((lot, take))
+            remaining -= take
+    return picks

@@ -59,6 +59,28 @@ class StockLevel(Base):
     )
 
 
+class StockLot(Base):
+    """The checked balance of one lot of a product in one warehouse, kept with every move.
+
+    Stock received without a lot number is kept under the empty lot ``""``.  ``sequence`` is
+    the ledger id of the lot's first receipt here, so picking by it is first in, first out.
+    The lots of a product in a warehouse always add up to its ``StockLevel.on_hand``.
+    """
+
+    __tablename__ = "stock_lots"
+
+    product_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("products.id"), primary_key=True)
+    warehouse_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("warehouses.id"), primary_key=True)
+    lot: Mapped[str] = mapped_column(String(64), primary_key=True)
+    on_hand: Mapped[int] = mapped_column(Integer, default=0)
+    sequence: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (
+        CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+        Index("ix_stock_lots_fifo", "product_id", "warehouse_id", "sequence"),
+    )
+
+
 class Reservation(Base):
     """Stock held for one line of one order in one warehouse."""
 

@@ -1,43 +1,39 @@
-"""Use cases on stock: receive, adjust, reserve for orders, release, fill backorders.
+"""Use cases on stock: warehouses, receipts, adjustments and transfers.
 
-Every change of a balance goes through ``_change_level``, a conditional UPDATE that the
-database applies atomically, so two transactions racing for the last unit cannot both win.
+Balances change only through the ledger (``erp.inventory.ledger``).  For the other areas this
+module is the one door to stock: ``record_move``, ``issue_stock``, ``receive_stock``,
+``InsufficientStock`` and the order use cases (``reserve_order``, ``release_order``,
+``fill_backorders``) are all reachable from here.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import UTC, datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.errors import Conflict, InvalidRequest, NotFound
-from contracts.events.common import ProductQuantity
-from contracts.events.crm import OrderCancelled, OrderConfirmed
-from contracts.events.erp import (
-    Shortage,
-    StockLevelChanged,
-    StockReleased,
-    StockReservationFailed,
-    StockReserved,
-)
-from contracts.runtime import UnitOfWork, current_actor
+from contracts.runtime import UnitOfWork
 from erp.catalog.models import Product
-from erp.inventory.domain import allocate
-from erp.inventory.models import (
-    Backorder,
-    FulfilmentOrder,
-    Reservation,
-    StockLevel,
-    StockMove,
-    Warehouse,
-)
+from erp.inventory.availability import publish_stock_level
+from erp.inventory.ledger import InsufficientStock, issue_stock, record_move
+from erp.inventory.models import StockMove, Warehouse
+from erp.inventory.reservations import fill_backorders, release_order, reserve_order
 
-
-class InsufficientStock(Conflict):
-    title = "Insufficient stock"
+__all__ = [
+    "InsufficientStock",
+    "adjust_stock",
+    "fill_backorders",
+    "issue_stock",
+    "publish_stock_level",
+    "receive_stock",
+    "record_move",
+    "release_order",
+    "reserve_order",
+    "transfer_stock",
+]
 
 
 async def get_warehouse(session: AsyncSession, warehouse_id: uuid.UUID) -> Warehouse:
@@ -57,79 +53,6 @@ async def create_warehouse(uow: UnitOfWork, code: str, name: str) -> Warehouse:
     await uow.session.flush()
     await uow.audit("warehouse", warehouse.id, "created", after={"code": code, "name": name})
     return warehouse
-
-
-async def _level(
-    session: AsyncSession, product_id: uuid.UUID, warehouse_id: uuid.UUID
-) -> StockLevel:
-    level = await session.get(StockLevel, (product_id, warehouse_id))
-    if level is None:
-        level = StockLevel(product_id=product_id, warehouse_id=warehouse_id, on_hand=0, reserved=0)
-        session.add(level)
-        await session.flush()
-    return level
-
-
-async def _change_level(
-    session: AsyncSession,
-    product_id: uuid.UUID,
-    warehouse_id: uuid.UUID,
-    *,
-    on_hand: int = 0,
-    reserved: int = 0,
-) -> bool:
-    """Apply deltas to a balance if the result stays valid; False (and no change) otherwise."""
-    await _level(session, product_id, warehouse_id)
-    result = await session.execute(
-        update(StockLevel)
-        .where(
-            StockLevel.product_id == product_id,
-            StockLevel.warehouse_id == warehouse_id,
-            StockLevel.on_hand + on_hand >= 0,
-            StockLevel.reserved + reserved >= 0,
-            StockLevel.reserved + reserved <= StockLevel.on_hand + on_hand,
-        )
-        .values(on_hand=StockLevel.on_hand + on_hand, reserved=StockLevel.reserved + reserved)
-        .execution_options(synchronize_session=False)
-    )
-    changed = (result.rowcount or 0) == 1  # type: ignore[attr-defined]
-    if changed:
-        level = await session.get(StockLevel, (product_id, warehouse_id))
-        if level is not None:
-            await session.refresh(level)
-    return changed
-
-
-async def record_move(
-    uow: UnitOfWork,
-    *,
-    product_id: uuid.UUID,
-    warehouse_id: uuid.UUID,
-    quantity: int,
-    kind: str,
-    reference: str = "",
-    lot: str | None = None,
-) -> StockMove:
-    """Add one move to the ledger and its effect to the balance (refused if it would go < 0)."""
-    if quantity == 0:
-        raise InvalidRequest("a stock move must change the quantity")
-    if not await _change_level(uow.session, product_id, warehouse_id, on_hand=quantity):
-        raise InsufficientStock(
-            f"moving {quantity} would take unreserved stock of the product below zero"
-        )
-    move = StockMove(
-        product_id=product_id,
-        warehouse_id=warehouse_id,
-        quantity=quantity,
-        kind=kind,
-        reference=reference,
-        lot=lot,
-        actor=current_actor(),
-        at=datetime.now(UTC),
-    )
-    uow.session.add(move)
-    await uow.session.flush()
-    return move
 
 
 async def receive_stock(
@@ -170,8 +93,12 @@ async def adjust_stock(
     warehouse_id: uuid.UUID,
     quantity: int,
     reason: str,
+    lot: str | None = None,
 ) -> StockMove:
-    """A counted correction (positive or negative); never below what is reserved."""
+    """A counted correction (positive or negative); never below what is reserved.
+
+    A negative correction without a lot takes from the oldest lots first.
+    """
     await get_warehouse(uow.session, warehouse_id)
     if await uow.session.get(Product, product_id) is None:
         raise NotFound(f"product {product_id} does not exist")
@@ -182,6 +109,7 @@ async def adjust_stock(
         quantity=quantity,
         kind="adjustment",
         reference=reason,
+        lot=lot,
     )
     if quantity > 0:
         await fill_backorders(uow, product_id)
@@ -190,232 +118,87 @@ async def adjust_stock(
         "stock",
         product_id,
         "adjusted",
-        after={"warehouse_id": str(warehouse_id), "quantity": quantity, "reason": reason},
+        after={
+            "warehouse_id": str(warehouse_id),
+            "quantity": quantity,
+            "lot": lot,
+            "reason": reason,
+        },
     )
     return move
 
 
-async def _availability(session: AsyncSession, product_id: uuid.UUID) -> dict[uuid.UUID, int]:
-    rows = await session.execute(
-        select(StockLevel.warehouse_id, StockLevel.on_hand - StockLevel.reserved).where(
-            StockLevel.product_id == product_id
+async def transfer_stock(
+    uow: UnitOfWork,
+    *,
+    product_id: uuid.UUID,
+    from_warehouse_id: uuid.UUID,
+    to_warehouse_id: uuid.UUID,
+    quantity: int,
+    lot: str | None = None,
+    reference: str = "",
+) -> list[StockMove]:
+    """Move unreserved stock between warehouses, lot by lot (oldest first unless ``lot``).
+
+    Each lot leaves with a negative ``transfer`` move and arrives with a positive one, so the
+    ledger of both warehouses stays complete and the lots keep their numbers.
+    """
+    if from_warehouse_id == to_warehouse_id:
+        raise InvalidRequest(
+            "a transfer needs two different warehouses",
+            errors=[{"field": "body.to_warehouse_id", "message": "same as from_warehouse_id"}],
         )
-    )
-    return {w: int(a) for w, a in rows.all()}
-
-
-async def _reserve(
-    uow: UnitOfWork, order_id: uuid.UUID, product_id: uuid.UUID, quantity: int
-) -> int:
-    """Reserve up to ``quantity``; return how many units were reserved."""
-    remaining = quantity
-    for _attempt in range(5):  # re-plan if a concurrent transaction took stock meanwhile
-        plan = allocate(remaining, await _availability(uow.session, product_id))
-        for warehouse_id, take in plan.picks:
-            if await _change_level(uow.session, product_id, warehouse_id, reserved=take):
-                uow.session.add(
-                    Reservation(
-                        id=uuid.uuid4(),
-                        order_id=order_id,
-                        product_id=product_id,
-                        warehouse_id=warehouse_id,
-                        quantity=take,
-                        status="open",
-                        created_at=datetime.now(UTC),
-                    )
-                )
-                remaining -= take
-        if remaining == 0 or plan.reserved == 0:
-            break
-    await uow.session.flush()
-    return quantity - remaining
-
-
-async def reserve_order(uow: UnitOfWork, event: OrderConfirmed) -> None:
-    """Reserve what exists for every line; backorder the rest; say which happened."""
-    session = uow.session
-    if await session.get(FulfilmentOrder, event.order_id) is not None:
-        return  # already handled under another event id (a re-sent confirmation)
-    now = datetime.now(UTC)
-    order = FulfilmentOrder(
-        order_id=event.order_id,
-        order_number=event.order_number,
-        account_id=event.account_id,
-        owner=event.owner,
-        currency=event.currency,
-        status="reserving",
-        created_at=now,
-        updated_at=now,
-    )
-    session.add(order)
-    wanted: dict[tuple[uuid.UUID, str], int] = defaultdict(int)
-    for line in event.lines:
-        wanted[(line.product_id, line.sku)] += line.quantity
-    shortages: list[Shortage] = []
-    for (product_id, sku), quantity in wanted.items():
-        if await session.get(Product, product_id) is None:
-            raise InvalidRequest(f"order {event.order_number} names unknown product {sku}")
-        got = await _reserve(uow, event.order_id, product_id, quantity)
-        if got < quantity:
-            session.add(
-                Backorder(
-                    order_id=event.order_id,
-                    product_id=product_id,
-                    requested=quantity,
-                    missing=quantity - got,
-                    status="open",
-                    created_at=now,
-                )
+    if quantity <= 0:
+        raise InvalidRequest("a transfer must move a positive quantity")
+    source = await get_warehouse(uow.session, from_warehouse_id)
+    target = await get_warehouse(uow.session, to_warehouse_id)
+    if await uow.session.get(Product, product_id) is None:
+        raise NotFound(f"product {product_id} does not exist")
+    reference = reference or f"{source.code}->{target.code}"
+    if lot is not None:
+        out = [
+            await record_move(
+                uow,
+                product_id=product_id,
+                warehouse_id=from_warehouse_id,
+                quantity=-quantity,
+                kind="transfer",
+                reference=reference,
+                lot=lot,
             )
-            shortages.append(
-                Shortage(
-                    product_id=product_id,
-                    sku=sku,
-                    requested=quantity,
-                    reserved=got,
-                    missing=quantity - got,
-                )
-            )
-        await publish_stock_level(uow, product_id)
-    lines = [ProductQuantity(product_id=p, sku=s, quantity=q) for (p, s), q in wanted.items()]
-    if shortages:
-        order.status = "backordered"
-        await uow.publish(StockReservationFailed(order_id=event.order_id, shortages=shortages))
+        ]
     else:
-        order.status = "reserved"
-        await uow.publish(StockReserved(order_id=event.order_id, lines=lines))
-
-
-async def release_order(uow: UnitOfWork, event: OrderCancelled) -> None:
-    """Compensation for a cancelled order: give back its stock, drop its backorders."""
-    session = uow.session
-    order = await session.get(FulfilmentOrder, event.order_id)
-    if order is None or order.status in ("released", "shipped"):
-        return
-    released: dict[uuid.UUID, int] = defaultdict(int)
-    reservations = await session.scalars(
-        select(Reservation).where(
-            Reservation.order_id == event.order_id, Reservation.status == "open"
-        )
-    )
-    for r in reservations:
-        if not await _change_level(session, r.product_id, r.warehouse_id, reserved=-r.quantity):
-            raise Conflict(f"reservation {r.id} no longer matches its stock level")
-        r.status = "released"
-        released[r.product_id] += r.quantity
-    await session.execute(
-        update(Backorder)
-        .where(Backorder.order_id == event.order_id, Backorder.status == "open")
-        .values(status="cancelled")
-    )
-    order.status = "released"
-    order.updated_at = datetime.now(UTC)
-    skus = (
-        dict(
-            (
-                await session.execute(
-                    select(Product.id, Product.sku).where(Product.id.in_(list(released)))
-                )
-            )
-            .tuples()
-            .all()
-        )
-        if released
-        else {}
-    )
-    await uow.publish(
-        StockReleased(
-            order_id=event.order_id,
-            lines=[
-                ProductQuantity(product_id=p, sku=skus[p], quantity=q) for p, q in released.items()
-            ],
-        )
-    )
-    for product_id in released:
-        await fill_backorders(uow, product_id)
-        await publish_stock_level(uow, product_id)
-
-
-async def fill_backorders(uow: UnitOfWork, product_id: uuid.UUID) -> None:
-    """Give newly available stock to the oldest open backorders of the product."""
-    session = uow.session
-    backorders = (
-        await session.scalars(
-            select(Backorder)
-            .where(Backorder.product_id == product_id, Backorder.status == "open")
-            .order_by(Backorder.id)
-        )
-    ).all()
-    for backorder in backorders:
-        got = await _reserve(uow, backorder.order_id, product_id, backorder.missing)
-        if got == 0:
-            break
-        backorder.missing -= got
-        if backorder.missing == 0:
-            backorder.status = "filled"
-            await _announce_if_complete(uow, backorder.order_id)
-
-
-async def _announce_if_complete(uow: UnitOfWork, order_id: uuid.UUID) -> None:
-    session = uow.session
-    await session.flush()
-    still_open = await session.scalar(
-        select(func.count())
-        .select_from(Backorder)
-        .where(Backorder.order_id == order_id, Backorder.status == "open")
-    )
-    if still_open:
-        return
-    order = await session.get(FulfilmentOrder, order_id)
-    if order is None or order.status != "backordered":
-        return
-    order.status = "reserved"
-    order.updated_at = datetime.now(UTC)
-    rows = (
-        await session.execute(
-            select(Reservation.product_id, Product.sku, func.sum(Reservation.quantity))
-            .join(Product, Product.id == Reservation.product_id)
-            .where(Reservation.order_id == order_id, Reservation.status == "open")
-            .group_by(Reservation.product_id, Product.sku)
-        )
-    ).all()
-    await uow.publish(
-        StockReserved(
-            order_id=order_id,
-            lines=[ProductQuantity(product_id=p, sku=s, quantity=int(q)) for p, s, q in rows],
-        )
-    )
-
-
-async def publish_stock_level(uow: UnitOfWork, product_id: uuid.UUID) -> None:
-    """Tell subscribers the product's availability across all warehouses."""
-    session = uow.session
-    await session.flush()
-    product = await session.get(Product, product_id)
-    if product is None:
-        return
-    on_hand, reserved = (
-        await session.execute(
-            select(
-                func.coalesce(func.sum(StockLevel.on_hand), 0),
-                func.coalesce(func.sum(StockLevel.reserved), 0),
-            ).where(StockLevel.product_id == product_id)
-        )
-    ).one()
-    await session.execute(
-        update(Product)
-        .where(Product.id == product_id)
-        .values(stock_revision=Product.stock_revision + 1)
-        .execution_options(synchronize_session=False)
-    )
-    revision = await session.scalar(select(Product.stock_revision).where(Product.id == product_id))
-    await uow.publish(
-        StockLevelChanged(
+        out = await issue_stock(
+            uow,
             product_id=product_id,
-            sku=product.sku,
-            on_hand=int(on_hand),
-            reserved=int(reserved),
-            available=int(on_hand) - int(reserved),
-            revision=int(revision or 1),
+            warehouse_id=from_warehouse_id,
+            quantity=quantity,
+            kind="transfer",
+            reference=reference,
         )
+    moves = list(out)
+    for move in out:
+        moves.append(
+            await record_move(
+                uow,
+                product_id=product_id,
+                warehouse_id=to_warehouse_id,
+                quantity=-move.quantity,
+                kind="transfer",
+                reference=reference,
+                lot=move.lot,
+            )
+        )
+    await publish_stock_level(uow, product_id)
+    await uow.audit(
+        "stock",
+        product_id,
+        "transferred",
+        after={
+            "from_warehouse_id": str(from_warehouse_id),
+            "to_warehouse_id": str(to_warehouse_id),
+            "quantity": quantity,
+            "lot": lot,
+        },
     )
+    return moves

@@ -1,0 +1,1 @@
+"""Purchasing: suppliers, requisitions, purchase orders and goods receipts."""
