@@ -9,7 +9,12 @@ from erp.catalog.api import router as catalog_router
 from erp.db import delivery_tables, metadata
 from erp.deps import settings as get_settings
 from erp.events import HANDLERS
+from erp.finance.ledger.api import router as ledger_router
+from erp.finance.payables.api import router as payables_router
+from erp.finance.receivables.api import router as receivables_router
+from erp.finance.reports.api import router as reports_router
 from erp.inventory.api import router as inventory_router
+from erp.people.api import router as people_router
 from erp.settings import Settings
 
 
@@ -32,5 +37,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="The back office: catalog, inventory, purchasing, finance and production.",
         runtime=runtime,
         jwt_public_key=settings.public_key(),
-        routers=(catalog_router, inventory_router),
+        routers=(
+            catalog_router,
+            inventory_router,
+            ledger_router,
+            receivables_router,
+            payables_router,
+            reports_router,
+            people_router,
+        ),
     )

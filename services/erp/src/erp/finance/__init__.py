@@ -1,0 +1,1 @@
+"""Finance: the double-entry ledger, receivables, credit control, payables and reports."""

@@ -1,0 +1,1 @@
+"""Credit control: holding orders that would exceed a customer's limit."""

@@ -1,0 +1,1 @@
+"""Supplier bills, supplier payments and the goods-receipt accrual."""

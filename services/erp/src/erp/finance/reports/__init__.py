@@ -1,0 +1,1 @@
+"""Financial statements and aging, computed from the ledger and the open items."""

@@ -1,0 +1,1 @@
+"""Employees (the sales reps) and their commissions."""
