@@ -10,6 +10,9 @@ from fastapi import APIRouter, FastAPI
 from contracts.http.correlation import CorrelationMiddleware
 from contracts.http.health import health_router
 from contracts.http.problems import PROBLEM_RESPONSES, install_problem_handlers
+from contracts.observability import observe_process
+from contracts.observability.middleware import RequestObserver
+from contracts.observability.operations import operations_router
 from contracts.runtime.service import EventRuntime
 
 
@@ -39,9 +42,12 @@ def service_app(
     )
     app.state.runtime = runtime
     app.state.jwt_public_key = jwt_public_key
+    observe_process(runtime.service)
+    app.add_middleware(RequestObserver, service=runtime.service)  # inside the correlation id
     app.add_middleware(CorrelationMiddleware)
     install_problem_handlers(app)
     app.include_router(health_router(runtime.readiness))
+    app.include_router(operations_router())
     for router in routers:
         app.include_router(router)
     return app

@@ -29,6 +29,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
 from contracts.envelope import Envelope, Event, IncompatibleEvent, UnknownEvent
+from contracts.observability import events as observed
 from contracts.runtime.context import request_context
 from contracts.runtime.kafka import new_consumer, new_producer
 from contracts.runtime.unit_of_work import Transactions, UnitOfWork
@@ -75,6 +76,8 @@ class EventConsumer:
         self.dead_lettered = 0
         self.failures = 0
         self.consumer: AIOKafkaConsumer | None = None
+        self.last_error: str | None = None
+        self.disconnected_since: datetime | None = datetime.now(UTC)
         self.on_applied: list[Callable[[Envelope], None]] = []
         self._positions: dict[tuple[str, int], int] = {}
 
@@ -88,16 +91,21 @@ class EventConsumer:
                 await consumer.start()
                 await producer.start()
                 self.consumer = consumer
+                self.last_error = None
+                self.disconnected_since = None
                 backoff = 0.2
                 await self._consume(consumer, producer)
             except asyncio.CancelledError:
                 raise
             except KafkaError as exc:
+                self.last_error = f"{type(exc).__name__}: {exc}"
+                self.disconnected_since = self.disconnected_since or datetime.now(UTC)
                 log.warning("consumer %s: %s; reconnecting in %.1fs", self._group_id, exc, backoff)
                 await asyncio.sleep(backoff)
                 backoff = min(backoff * 2, 5.0)
             finally:
                 self.consumer = None
+                self.disconnected_since = self.disconnected_since or datetime.now(UTC)
                 await _quietly(consumer.stop())
                 await _quietly(producer.stop())
 
@@ -116,22 +124,32 @@ class EventConsumer:
                     log.info("consumer %s: commit lost to a rebalance", self._group_id)
 
     async def _process(self, record: ConsumerRecord, producer: AIOKafkaProducer) -> None:
+        with observed.handling(self._service, self._group_id, record) as seen:
+            seen.outcome = await self._handle(record, producer, seen)
+
+    async def _handle(
+        self, record: ConsumerRecord, producer: AIOKafkaProducer, seen: observed.Handling
+    ) -> str:
+        """Apply one message; return its outcome: applied, duplicate, dead_lettered, ignored."""
         try:
             envelope = Envelope.model_validate_json(record.value or b"")
         except ValidationError as exc:
             await self._dead_letter(record, producer, f"unreadable envelope: {exc}")
-            return
+            return "dead_lettered"
+        seen.event_type = envelope.event_type
+        seen.event_id = str(envelope.event_id)
+        seen.correlation_id = envelope.correlation_id
         entry = self._handlers.get(envelope.event_type)
         if entry is None:
-            return  # a type this service does not subscribe to shares the topic
+            return "ignored"  # a type this service does not subscribe to shares the topic
         event_cls, handlers = entry
         try:
             event = envelope.open()
         except (ValidationError, UnknownEvent, IncompatibleEvent) as exc:
             await self._dead_letter(record, producer, f"invalid {envelope.event_type}: {exc}")
-            return
+            return "dead_lettered"
         assert isinstance(event, event_cls)
-        await self._apply_with_retries(record, producer, envelope, event, handlers)
+        return await self._apply_with_retries(record, producer, envelope, event, handlers)
 
     async def _apply_with_retries(
         self,
@@ -140,29 +158,29 @@ class EventConsumer:
         envelope: Envelope,
         event: Event,
         handlers: tuple[Handler, ...],
-    ) -> None:
+    ) -> str:
         attempt = 0
         while True:
             attempt += 1
             try:
-                await self._apply(record, envelope, event, handlers)
-                return
+                return await self._apply(record, envelope, event, handlers)
             except (OperationalError, ConnectionError, OSError) as exc:
                 # The database (not the message) is the problem: wait for it, however long.
                 log.warning("consumer %s: database unavailable (%s); retrying", self._group_id, exc)
                 await asyncio.sleep(min(self._retry_delay * attempt, 5.0))
             except PoisonMessage as exc:
                 await self._dead_letter(record, producer, str(exc))
-                return
+                return "dead_lettered"
             except Exception as exc:
                 self.failures += 1
+                observed.handler_failed(self._service, envelope.event_type)
                 if isinstance(exc, DBAPIError) and exc.connection_invalidated:
                     await asyncio.sleep(min(self._retry_delay * attempt, 5.0))
                     continue
                 if attempt >= self._max_attempts:
                     log.exception("consumer %s: giving up on %s", self._group_id, envelope.event_id)
                     await self._dead_letter(record, producer, f"{type(exc).__name__}: {exc}")
-                    return
+                    return "dead_lettered"
                 log.warning("consumer %s: attempt %d failed: %s", self._group_id, attempt, exc)
                 await asyncio.sleep(self._retry_delay * attempt)
 
@@ -172,7 +190,7 @@ class EventConsumer:
         envelope: Envelope,
         event: Event,
         handlers: tuple[Handler, ...],
-    ) -> None:
+    ) -> str:
         inbox = self._tx.tables.inbox
         with request_context(
             correlation_id=envelope.correlation_id,
@@ -189,7 +207,7 @@ class EventConsumer:
                     )
                     if seen is not None:
                         self.duplicates += 1
-                        return
+                        return "duplicate"
                     for handler in handlers:
                         await handler(uow, event, envelope)
                     await uow.session.execute(
@@ -209,11 +227,12 @@ class EventConsumer:
                 # a constraint.  Only the first is harmless.
                 if await self._in_inbox(envelope):
                     self.duplicates += 1
-                    return
+                    return "duplicate"
                 raise
         self.applied += 1
         for callback in self.on_applied:
             callback(envelope)
+        return "applied"
 
     async def _in_inbox(self, envelope: Envelope) -> bool:
         inbox = self._tx.tables.inbox

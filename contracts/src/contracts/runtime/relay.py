@@ -27,6 +27,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contracts.observability import events as observed
 from contracts.runtime.kafka import new_producer
 from contracts.runtime.tables import DeliveryTables
 
@@ -41,6 +42,7 @@ class OutboxRelay:
         tables: DeliveryTables,
         bootstrap_servers: str,
         name: str = "outbox",
+        service: str = "",
         batch_size: int = 500,
         poll_interval: float = 0.5,
         lease_seconds: float = 10.0,
@@ -50,6 +52,7 @@ class OutboxRelay:
         self._tables = tables
         self._bootstrap = bootstrap_servers
         self._name = name
+        self._service = service or name
         self._batch_size = batch_size
         self._poll_interval = poll_interval
         self._lease = timedelta(seconds=lease_seconds)
@@ -60,6 +63,7 @@ class OutboxRelay:
         self._lease_until: datetime | None = None
         self.published_count = 0
         self.last_error: str | None = None
+        self.failing_since: datetime | None = None  # first failure of the current streak
 
     def wake(self) -> None:
         """Tell the relay that new rows were committed (cheap; safe to call often)."""
@@ -78,10 +82,12 @@ class OutboxRelay:
                     sent = await self._publish_once()
                     backoff = 0.1
                     self.last_error = None
+                    self.failing_since = None
                 except asyncio.CancelledError:
                     raise
                 except Exception as exc:  # broker or database away: wait and try again
                     self.last_error = f"{type(exc).__name__}: {exc}"
+                    self.failing_since = self.failing_since or datetime.now(UTC)
                     log.warning("outbox relay: %s; retrying in %.1fs", self.last_error, backoff)
                     await self._reset_producer()
                     await asyncio.sleep(backoff)
@@ -126,12 +132,16 @@ class OutboxRelay:
             headers = [("event_type", row.event_type.encode())]
             if row.correlation_id:
                 headers.append(("correlation_id", row.correlation_id.encode()))
+            # The trace of the request that raised the event continues in the message headers.
+            message = observed.outgoing(
+                self._service, row.envelope, row.event_type, row.topic, headers
+            )
             pending.append(
                 await producer.send(
                     row.topic,
                     key=row.key.encode(),
-                    value=row.envelope.encode(),
-                    headers=headers,
+                    value=message.value,
+                    headers=message.headers,
                 )
             )
         await asyncio.gather(*pending)
@@ -142,6 +152,7 @@ class OutboxRelay:
                 .values(published_at=datetime.now(UTC))
             )
         self.published_count += len(rows)
+        observed.published(self._service, list(rows))
         return len(rows)
 
     async def _hold_lease(self) -> bool:

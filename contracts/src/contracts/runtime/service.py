@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
+from typing import Any
 
 from aiokafka.admin import AIOKafkaAdminClient
 from sqlalchemy import MetaData, text
@@ -53,6 +55,7 @@ class EventRuntime:
             tables=tables,
             bootstrap_servers=bootstrap_servers,
             name=f"{service}-outbox",
+            service=service,
         )
         self.transactions.on_publish(self.relay.wake)
         self.consumer = (
@@ -102,8 +105,43 @@ class EventRuntime:
         self._tasks.clear()
         await self.engine.dispose()
 
+    def relay_state(self) -> dict[str, Any]:
+        relay = self.relay
+        return {
+            "running": self._run_relay,
+            "leader": relay.is_leader,
+            "published": relay.published_count,
+            "last_error": relay.last_error,
+            "failing_since": relay.failing_since,
+        }
+
+    def consumer_state(self) -> dict[str, Any]:
+        consumer = self.consumer
+        if consumer is None:
+            return {"running": False}
+        return {
+            "running": self._run_consumer,
+            "connected": consumer.consumer is not None,
+            "group": self.service,
+            "topics": consumer.topics,
+            "applied": consumer.applied,
+            "duplicates": consumer.duplicates,
+            "dead_lettered": consumer.dead_lettered,
+            "handler_failures": consumer.failures,
+            "last_error": consumer.last_error,
+            "disconnected_since": consumer.disconnected_since,
+        }
+
     async def readiness(self) -> dict[str, str]:
-        """``{"database": "ok" | reason, "broker": "ok" | reason}``."""
+        """Each check is ``"ok"``, ``"degraded: <why>"`` or ``"unreachable: <why>"``.
+
+        Only the database decides readiness: without it no request can be served.  The broker,
+        the relay and the consumer report ``degraded`` with the reason and for how long, but do
+        not take the pod out of service: requests still commit, the outbox keeps their events
+        until the broker returns, and an unready pod would not make Kafka come back sooner (it
+        would only turn a delivery delay into an outage, and a one-second broker blip into
+        flapping).  Alert on the ``consumer_connected`` and outbox-age metrics instead.
+        """
         checks: dict[str, str] = {}
         try:
             async with asyncio.timeout(2):
@@ -112,7 +150,20 @@ class EventRuntime:
             checks["database"] = "ok"
         except Exception as exc:
             checks["database"] = f"unreachable: {type(exc).__name__}: {exc}"[:300]
-        checks["broker"] = await self._broker_check()
+        broker = await self._broker_check()
+        checks["broker"] = broker if broker == "ok" else f"degraded: {broker}"
+        if self._run_relay:
+            checks["relay"] = _delivery_check(self.relay.last_error, self.relay.failing_since)
+        if self._run_consumer and self.consumer is not None:
+            consumer = self.consumer
+            checks["consumer"] = (
+                "ok"
+                if consumer.consumer is not None
+                else _delivery_check(
+                    f"not connected: {consumer.last_error or 'connecting to the broker'}",
+                    consumer.disconnected_since,
+                )
+            )
         return checks
 
     async def _broker_check(self) -> str:
@@ -131,3 +182,10 @@ class EventRuntime:
                 await admin.close()
             except Exception:
                 pass
+
+
+def _delivery_check(error: str | None, since: datetime | None) -> str:
+    if error is None:
+        return "ok"
+    seconds = (datetime.now(UTC) - since).total_seconds() if since else 0.0
+    return f"degraded: {error} (for {seconds:.0f}s)"[:300]

@@ -11,6 +11,7 @@ from sqlalchemy import insert
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.envelope import Envelope, Event
+from contracts.observability.events import stored_envelope
 from contracts.runtime.context import current_actor, current_causation_id, current_correlation_id
 from contracts.runtime.tables import DeliveryTables
 
@@ -37,7 +38,7 @@ class UnitOfWork:
                 event_type=envelope.event_type,
                 topic=event.topic,
                 key=envelope.key,
-                envelope=envelope.model_dump_json(),
+                envelope=stored_envelope(envelope.model_dump_json()),
                 correlation_id=envelope.correlation_id,
                 created_at=datetime.now(UTC),
             )

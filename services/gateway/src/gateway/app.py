@@ -11,6 +11,8 @@ from sqlalchemy import text
 from contracts.http.correlation import CorrelationMiddleware
 from contracts.http.health import health_router
 from contracts.http.problems import PROBLEM_RESPONSES, install_problem_handlers
+from contracts.observability import observe_process
+from contracts.observability.middleware import RequestObserver
 from contracts.runtime.database import make_engine, make_sessions
 from gateway import models  # noqa: F401
 from gateway.admin.api import router as admin_router
@@ -22,6 +24,7 @@ from gateway.live.api import router as live_router
 from gateway.live.hub import EventHub
 from gateway.openapi import OpenApiDocument
 from gateway.openapi import router as openapi_router
+from gateway.ops.api import router as ops_router
 from gateway.passthrough import router as passthrough_router
 from gateway.security import BodySizeLimitMiddleware, RateLimitMiddleware, SecurityHeadersMiddleware
 from gateway.settings import Settings
@@ -124,6 +127,9 @@ def create_app(
             expose_headers=["etag", "location", "retry-after", "x-request-id"],
             max_age=600,
         )
+    observe_process("gateway")
+    # Inside the correlation id and around the edge protections: refusals are counted too.
+    app.add_middleware(RequestObserver, service="gateway")
     app.add_middleware(SecurityHeadersMiddleware)
     app.add_middleware(CorrelationMiddleware)
     install_problem_handlers(app)
@@ -138,6 +144,7 @@ def create_app(
         dashboard_router,
         trace_router,
         live_router,
+        ops_router,
     ):
         app.include_router(router)
     app.include_router(passthrough_router)
