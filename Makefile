@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PACKAGES := contracts/pyproject.toml services/crm/pyproject.toml services/erp/pyproject.toml \
             services/gateway/pyproject.toml devstack/pyproject.toml requirements-dev.txt
 
-.PHONY: setup run test test-postgres lint format clean
+.PHONY: setup run test test-postgres lint format clean chaos bench contracts
 
 setup: $(STAMP)
 
@@ -24,13 +24,27 @@ $(STAMP): $(PACKAGES)
 run: setup
 	$(BIN)/python -m devstack run
 
-## Lint, type-check and run the whole suite (SQLite).
-test: setup lint
+## Lint, type-check, check the published event contract and run the whole suite (SQLite).
+test: setup lint contracts
 	$(BIN)/pytest -q
 
 ## The same suite against PostgreSQL (TEST_POSTGRES_URL, default: the local server).
 test-postgres: setup
 	TEST_POSTGRES_URL=$${TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432} $(BIN)/pytest -q
+
+## The event catalog: generated files up to date, nothing breaks the released schemas.
+contracts: setup
+	$(BIN)/python -m contracts.catalog check
+	$(BIN)/python -m contracts.catalog compat
+
+## The long fault run: thousands of orders while services are killed and the broker frozen.
+chaos: setup
+	$(BIN)/python -m devstack.chaos --orders $${CHAOS_ORDERS:-3000} --seconds $${CHAOS_SECONDS:-300} \
+		--json bench-results/chaos.json $${CHAOS_POSTGRES_URL:+--postgres $$CHAOS_POSTGRES_URL}
+
+## Speed and memory, each beside a baseline from the same run (BENCH_POSTGRES_URL for PostgreSQL).
+bench: setup
+	$(BIN)/python -m devstack.bench --json bench-results/latest.json
 
 lint: setup
 	$(BIN)/ruff check contracts services devstack tests
