@@ -60,7 +60,14 @@ def main(argv: list[str] | None = None) -> int:
     for change in verdict.additive:
         print(f"additive: {change}")
     if args.command == "compat":
-        return 0 if verdict.ok else 1
+        if verdict.ok:
+            print("compatible with the released catalog")
+            return 0
+        print(
+            "make the change additive (a new optional field) or bump the event's major "
+            f"version, then release the new contract: {RELEASE_COMMAND}"
+        )
+        return 1
     if not verdict.ok:
         print("not released: fix the breaking changes or bump the event's major version")
         return 1
