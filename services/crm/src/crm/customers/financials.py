@@ -14,6 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from contracts.runtime import UnitOfWork
 from crm.customers.models import Account, FinancialSummary
+from crm.sales.domain import to_cents
+
+ZERO = Decimal("0.00")
 
 
 async def summary_for(session: AsyncSession, account_id: uuid.UUID) -> FinancialSummary:
@@ -39,9 +42,9 @@ async def _tracked(uow: UnitOfWork, account_id: uuid.UUID) -> FinancialSummary |
 def _empty(account_id: uuid.UUID) -> FinancialSummary:
     return FinancialSummary(
         account_id=account_id,
-        total_invoiced=Decimal(0),
-        total_paid=Decimal(0),
-        outstanding=Decimal(0),
+        total_invoiced=ZERO,
+        total_paid=ZERO,
+        outstanding=ZERO,
         invoice_count=0,
         credit_status="ok",
         credit_revision=0,
@@ -54,8 +57,8 @@ async def record_invoice(
 ) -> FinancialSummary | None:
     summary = await _tracked(uow, account_id)
     if summary is not None:
-        summary.total_invoiced += total
-        summary.outstanding += total
+        summary.total_invoiced = to_cents(summary.total_invoiced + total)
+        summary.outstanding = to_cents(summary.outstanding + total)
         summary.invoice_count += 1
     return summary
 
@@ -65,11 +68,11 @@ async def record_payment(
 ) -> FinancialSummary | None:
     summary = await _tracked(uow, account_id)
     if summary is not None:
-        summary.total_paid += amount
-        summary.outstanding -= amount
+        summary.total_paid = to_cents(summary.total_paid + amount)
+        summary.outstanding = to_cents(summary.outstanding - amount)
         if summary.last_payment_on is None or received_on >= summary.last_payment_on:
             summary.last_payment_on = received_on
-            summary.last_payment_amount = amount
+            summary.last_payment_amount = to_cents(amount)
     return summary
 
 
@@ -87,8 +90,8 @@ async def record_credit_standing(
     if summary is None or summary.credit_revision >= revision:
         return None
     summary.credit_status = status
-    summary.credit_limit = limit
-    summary.open_receivables = open_receivables
-    summary.overdue_receivables = overdue
+    summary.credit_limit = None if limit is None else to_cents(limit)
+    summary.open_receivables = to_cents(open_receivables)
+    summary.overdue_receivables = to_cents(overdue)
     summary.credit_revision = revision
     return summary

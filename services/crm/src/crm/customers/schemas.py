@@ -5,6 +5,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
+from crm.money import Cents
+
 
 class AccountIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -50,7 +52,7 @@ class AccountOut(BaseModel):
     owner: str | None
     tags: list[str]
     preferences: dict[str, Any]
-    credit_limit: Decimal | None
+    credit_limit: Cents | None
     payment_terms_days: int
     merged_into_id: uuid.UUID | None = None
     created_at: datetime
@@ -132,13 +134,13 @@ class FinancialsOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
     account_id: uuid.UUID
-    total_invoiced: Decimal
-    total_paid: Decimal
-    outstanding: Decimal
+    total_invoiced: Cents
+    total_paid: Cents
+    outstanding: Cents
     invoice_count: int
     last_payment_on: date | None
-    last_payment_amount: Decimal | None
+    last_payment_amount: Cents | None
     credit_status: str
-    credit_limit: Decimal | None
-    open_receivables: Decimal | None
-    overdue_receivables: Decimal | None
+    credit_limit: Cents | None
+    open_receivables: Cents | None
+    overdue_receivables: Cents | None

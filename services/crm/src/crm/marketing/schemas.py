@@ -6,6 +6,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from crm.marketing.domain import CampaignStatus, Trigger
+from crm.money import Cents
 
 Names = list[str]
 
@@ -50,8 +51,8 @@ class SegmentMember(BaseModel):
     region: str | None
     tier: str | None
     owner: str | None
-    lifetime_value: Decimal
-    outstanding: Decimal
+    lifetime_value: Cents
+    outstanding: Cents
 
 
 class CampaignIn(BaseModel):

@@ -5,6 +5,7 @@ from decimal import Decimal
 from pydantic import BaseModel, ConfigDict, EmailStr, Field
 
 from crm.customers.schemas import AccountOut, ContactOut
+from crm.money import Cents
 from crm.pipeline.domain import LeadStatus, Stage
 
 
@@ -43,7 +44,7 @@ class LeadOut(BaseModel):
     owner: str | None
     region: str | None
     industry: str | None
-    estimated_amount: Decimal | None
+    estimated_amount: Cents | None
     converted_account_id: uuid.UUID | None
     converted_contact_id: uuid.UUID | None
     converted_opportunity_id: uuid.UUID | None
@@ -105,7 +106,7 @@ class OpportunityOut(BaseModel):
     contact_id: uuid.UUID | None
     name: str
     stage: str
-    amount: Decimal
+    amount: Cents
     currency: str
     probability: int
     expected_close: date
@@ -125,12 +126,12 @@ class Conversion(BaseModel):
 class ForecastRowOut(BaseModel):
     key: str
     count: int
-    amount: Decimal
-    weighted: Decimal
+    amount: Cents
+    weighted: Cents
 
 
 class ForecastOut(BaseModel):
     group_by: str
     rows: list[ForecastRowOut]
-    total_amount: Decimal
-    total_weighted: Decimal
+    total_amount: Cents
+    total_weighted: Cents

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from crm.money import Cents
 from crm.sales.schemas import OrderLineIn
 
 
@@ -29,8 +30,8 @@ class QuoteLineOut(BaseModel):
     unit_price: Decimal
     discount_percent: Decimal
     tax_rate: Decimal
-    net_amount: Decimal
-    tax_amount: Decimal
+    net_amount: Cents
+    tax_amount: Cents
 
 
 class QuoteOut(BaseModel):
@@ -44,9 +45,9 @@ class QuoteOut(BaseModel):
     status: str
     state: str = Field(description="status, or expired for an open quote past valid_until")
     currency: str
-    net_total: Decimal
-    tax_total: Decimal
-    total: Decimal
+    net_total: Cents
+    tax_total: Cents
+    total: Cents
     valid_until: date
     order_id: uuid.UUID | None
     accepted_at: datetime | None
