@@ -115,8 +115,8 @@ async def test_a_consumer_built_against_1_0_applies_a_1_1_message(
         await producer.stop()
     task = asyncio.create_task(consumer.run())
 
-    async def applied() -> None:
-        while not received:
+    async def applied() -> None:  # counted once the effect is committed
+        while consumer.applied < 1:
             await asyncio.sleep(0.05)
 
     try:
