@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -32,6 +32,11 @@ class LineRequest:
     product_id: uuid.UUID
     quantity: int
     unit_cost: Decimal | None = None
+
+
+def to_cost(amount: Decimal) -> Decimal:
+    """Unit costs are kept to 4 decimals (like standard cost), rounded half up."""
+    return Decimal(amount).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
 def new_number(prefix: str) -> str:
@@ -98,7 +103,9 @@ async def create_purchase_order(
                 sku=product.sku,
                 quantity=line.quantity,
                 received=0,
-                unit_cost=line.unit_cost if line.unit_cost is not None else product.standard_cost,
+                unit_cost=to_cost(
+                    line.unit_cost if line.unit_cost is not None else product.standard_cost
+                ),
             )
         )
     await session.flush()
