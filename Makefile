@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed-stamp
 PACKAGES := contracts/pyproject.toml services/crm/pyproject.toml services/erp/pyproject.toml \
             services/gateway/pyproject.toml devstack/pyproject.toml requirements-dev.txt
 
-.PHONY: setup run test test-postgres lint format clean chaos bench contracts
+.PHONY: setup run test test-postgres lint format clean chromium chaos bench contracts
 
 setup: $(STAMP)
 
@@ -22,7 +22,7 @@ $(STAMP): $(PACKAGES)
 
 ## Start the broker and the three services with demo data; Ctrl-C stops everything.
 run: setup
-	$(BIN)/python -m devstack run
+	LOG_FORMAT=$${LOG_FORMAT:-text} $(BIN)/python -m devstack run
 
 ## Lint, type-check, check the published event contract and run the whole suite (SQLite).
 test: setup lint contracts
@@ -53,6 +53,11 @@ lint: setup
 format: setup
 	$(BIN)/ruff check --fix contracts services devstack tests
 	$(BIN)/ruff format contracts services devstack tests
+
+## Debian's Chromium for the operations-page test (skipped, saying why, when it is absent).
+## Not part of `make test`: it needs root and a package download, which is not cheap.
+chromium:
+	test -x /usr/bin/chromium || { apt-get update && apt-get install -y chromium; }
 
 clean:
 	rm -rf .run $(VENV)

@@ -37,6 +37,31 @@
     return body;
   }
 
+  // Total lag, and only the partitions that are behind (a healthy consumer shows one line).
+  function describeLag(lag) {
+    const entries = Object.entries(lag);
+    if (!entries.length) return "not connected";
+    const behind = entries.filter(([, n]) => n > 0).sort((a, b) => b[1] - a[1]);
+    const total = behind.reduce((sum, [, n]) => sum + n, 0);
+    const head = `${total} message${total === 1 ? "" : "s"} behind, ${entries.length} partitions`;
+    if (!behind.length) return head;
+    return `${head}: ` + behind.slice(0, 5).map(([p, n]) => `${p} ${n}`).join(", ");
+  }
+
+  // A long error reads as its start; the whole text is one click away (and stays open
+  // across refreshes).
+  const openErrors = new Set();
+  function errorCell(key, text) {
+    const short = text.length > 160 ? `${text.slice(0, 160)}…` : text;
+    if (short === text) return el("td", { class: "error-text" }, text);
+    const details = el("details", {}, el("summary", {}, short), text);
+    details.open = openErrors.has(key);
+    details.addEventListener("toggle", () => {
+      if (details.open) openErrors.add(key); else openErrors.delete(key);
+    });
+    return el("td", { class: "error-text" }, details);
+  }
+
   function renderService(name, report) {
     const health = report.health || {};
     const card = el("div", { class: "card service", "data-service": name },
@@ -51,15 +76,13 @@
       dl.append(el("dt", {}, "outbox backlog"), el("dd", {}, String(status.outbox.backlog)));
       dl.append(el("dt", {}, "oldest unpublished"),
         el("dd", {}, `${status.outbox.oldest_unpublished_age_seconds.toFixed(1)} s`));
-      const lag = Object.entries(status.consumer_lag || {});
-      dl.append(el("dt", {}, "consumer lag"), el("dd", { class: "mono" },
-        lag.length ? lag.map(([p, n]) => `${p}: ${n}`).join("\n") : "none"));
+      dl.append(el("dt", {}, "consumer lag"), el("dd", {}, describeLag(status.consumer_lag || {})));
       const c = status.consumer || {};
-      dl.append(el("dt", {}, "handled"),
+      dl.append(el("dt", {}, "events handled"),
         el("dd", {}, `${c.applied ?? 0} applied, ${c.duplicates ?? 0} duplicates, ` +
           `${c.handler_failures ?? 0} handler failures`));
-      dl.append(el("dt", {}, "relay"), el("dd", {},
-        `${status.relay.published} published` + (status.relay.leader ? " (leader)" : " (standby)")));
+      dl.append(el("dt", {}, "events published"), el("dd", {},
+        `${status.relay.published}` + (status.relay.leader ? " (relay leader)" : " (relay on standby)")));
     } else if (report.status) {
       dl.append(el("dt", {}, "status"), el("dd", { class: "text-bad" }, report.status.error));
     }
@@ -80,7 +103,7 @@
           el("td", { class: "mono" }, `${item.topic}/${item.partition}@${item.offset}`),
           el("td", { class: "mono" }, item.correlation_id || ""),
           el("td", {}, new Date(item.failed_at).toLocaleString()),
-          el("td", { class: "error-text" }, item.error), el("td", {}, button)));
+          errorCell(`${name}/${item.id}`, item.error), el("td", {}, button)));
       }
     }
     if (!rows.length) rows.push(el("tr", {}, el("td", { colspan: "8", class: "muted" }, "No dead letters.")));
