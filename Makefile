@@ -47,12 +47,12 @@ bench: setup
 	$(BIN)/python -m devstack.bench --json bench-results/latest.json
 
 lint: setup
-	$(BIN)/ruff check contracts services devstack tests
+	$(BIN)/ruff check contracts services devstack tests deploy
 	$(BIN)/mypy
 
 format: setup
-	$(BIN)/ruff check --fix contracts services devstack tests
-	$(BIN)/ruff format contracts services devstack tests
+	$(BIN)/ruff check --fix contracts services devstack tests deploy
+	$(BIN)/ruff format contracts services devstack tests deploy
 
 ## Debian's Chromium for the operations-page test (skipped, saying why, when it is absent).
 ## Not part of `make test`: it needs root and a package download, which is not cheap.

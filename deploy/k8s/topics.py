@@ -44,9 +44,7 @@ spec:
 
 
 def render() -> str:
-    documents = [
-        kafka_topic(t.name, t.partitions, t.retention_days, t.description) for t in TOPICS
-    ]
+    documents = [kafka_topic(t.name, t.partitions, t.retention_days, t.description) for t in TOPICS]
     documents += [
         kafka_topic(
             dead_letter_topic(service),
