@@ -155,7 +155,13 @@ async def run_mrp(uow: UnitOfWork, warehouse_id: uuid.UUID | None = None) -> Mrp
     await session.flush()
     known, manufactured = await positions(session)
     proposal: Plan[uuid.UUID] = plan(known, await bom_graph(session), manufactured)
-    skus = dict((await session.execute(select(Product.id, Product.sku))).tuples().all())
+    named = {o.product for o in proposal.orders} | {p for p, _ in proposal.without_bom}
+    skus = {
+        product_id: sku
+        for product_id, sku in await session.execute(
+            select(Product.id, Product.sku).where(Product.id.in_(list(named)))
+        )
+    }
     lines: list[dict[str, object]] = []
     for order in proposal.orders:
         line: dict[str, object] = {
