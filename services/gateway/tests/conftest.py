@@ -33,14 +33,14 @@ async def gateway_factory(tmp_path: Path, gateway_keys: TestKeys) -> AsyncIterat
 
         async def build(**overrides: Any) -> httpx.AsyncClient:
             url = stack.enter_context(throwaway_database("gateway", tmp_path))
-            settings = Settings(
-                database_url=url,
-                jwt_private_key=gateway_keys.private_pem,
-                bootstrap_admin_password=ADMIN_PASSWORD,
-                run_event_stream=False,
-                rate_limit_per_minute=0,
-                **overrides,
-            )
+            values: dict[str, Any] = {
+                "database_url": url,
+                "jwt_private_key": gateway_keys.private_pem,
+                "bootstrap_admin_password": ADMIN_PASSWORD,
+                "run_event_stream": False,
+                "rate_limit_per_minute": 0,
+            }
+            settings = Settings(**(values | overrides))
             app = create_app(
                 settings,
                 crm_transport=httpx.ASGITransport(app=crm.app),  # type: ignore[attr-defined]

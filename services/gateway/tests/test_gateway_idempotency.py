@@ -1,0 +1,64 @@
+"""Idempotency-Key on POSTs through the gateway: a retry replays, a different body is refused."""
+
+import httpx
+
+from devstack import testing
+from gateway.upstream import Upstream
+
+
+async def test_a_retried_post_returns_the_first_answer_without_a_second_effect(
+    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+) -> None:
+    headers = {**gateway_keys.headers("admin"), "Idempotency-Key": "create-main-warehouse"}
+    body = {"code": "MAIN", "name": "Main warehouse"}
+    first = await gateway.post("/api/warehouses", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    retry = await gateway.post("/api/warehouses", json=body, headers=headers)
+    assert retry.status_code == 201
+    assert retry.json() == first.json()
+    assert retry.headers["idempotent-replayed"] == "true"
+    listed = (await gateway.get("/api/warehouses", headers=headers)).json()
+    rows = listed["items"] if isinstance(listed, dict) else listed
+    assert [w["code"] for w in rows] == ["MAIN"]
+
+    different = await gateway.post(
+        "/api/warehouses", json={"code": "OTHER", "name": "Other"}, headers=headers
+    )
+    assert different.status_code == 422
+    assert different.json()["type"].endswith("/idempotency-key-reused")
+
+
+async def test_keys_belong_to_their_caller(
+    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+) -> None:
+    body = {"code": "A1", "name": "A"}
+    key = {"Idempotency-Key": "same-key"}
+    mine = await gateway.post(
+        "/api/warehouses", json=body, headers={**gateway_keys.headers("admin"), **key}
+    )
+    theirs = await gateway.post(
+        "/api/warehouses",
+        json=body,
+        headers={**gateway_keys.headers("admin", subject="someone-else"), **key},
+    )
+    assert mine.status_code == 201
+    assert theirs.status_code == 409  # reached ERP: the warehouse code is taken, not replayed
+    assert "idempotent-replayed" not in theirs.headers
+
+
+async def test_a_failed_answer_is_not_remembered(
+    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+) -> None:
+    headers = {**gateway_keys.headers("admin"), "Idempotency-Key": "k-503"}
+    body = {"code": "X", "name": "X"}
+    state = gateway.app.state  # type: ignore[attr-defined]
+    working, state.erp = state.erp, Upstream("erp", "http://127.0.0.1:9", 1.0)  # nothing there
+    try:
+        down = await gateway.post("/api/warehouses", json=body, headers=headers)
+    finally:
+        await state.erp.close()
+        state.erp = working
+    assert down.status_code == 503
+    assert down.json()["type"].endswith("/upstream-unavailable")
+    retried = await gateway.post("/api/warehouses", json=body, headers=headers)
+    assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers
