@@ -15,6 +15,8 @@ from erp.finance.receivables.api import router as receivables_router
 from erp.finance.reports.api import router as reports_router
 from erp.inventory.api import router as inventory_router
 from erp.people.api import router as people_router
+from erp.production.api import router as production_router
+from erp.production.work_order_api import router as work_order_router
 from erp.settings import Settings
 
 
@@ -40,6 +42,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         routers=(
             catalog_router,
             inventory_router,
+            production_router,
+            work_order_router,
             ledger_router,
             receivables_router,
             payables_router,

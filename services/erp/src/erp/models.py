@@ -7,3 +7,4 @@ from erp.finance.payables import models as payables_models  # noqa: F401
 from erp.finance.receivables import models as receivables_models  # noqa: F401
 from erp.inventory import models as inventory_models  # noqa: F401
 from erp.people import models as people_models  # noqa: F401
+from erp.production import models as production_models  # noqa: F401
