@@ -161,3 +161,19 @@ def test_only_the_gateway_is_exposed_by_the_ingress() -> None:
         for p in rule["http"]["paths"]
     }
     assert backends == {"gateway"}
+
+
+def test_the_data_plane_can_be_applied_before_the_services(
+    rendered: tuple[str, list[Document]],
+) -> None:
+    """deploy/README.md applies `-l app.kubernetes.io/component=data-plane` first."""
+    _, docs = rendered
+
+    def first(doc: Document) -> bool:
+        labels = doc["metadata"].get("labels", {})
+        return bool(labels.get("app.kubernetes.io/component") == "data-plane")
+
+    early = {d["kind"] for d in docs if first(d)}
+    assert {"Kafka", "KafkaNodePool", "KafkaTopic", "Cluster", "NetworkPolicy"} <= early
+    assert all(first(d) for d in docs if d["kind"] in ("Kafka", "KafkaTopic", "Cluster"))
+    assert not any(first(d) for d in docs if d["kind"] in ("Deployment", "ConfigMap", "Service"))
