@@ -68,9 +68,10 @@ async def confirm(
     client: httpx.AsyncClient,
     lines: list[tuple[dict[str, Any], int]],
     account_id: uuid.UUID | None = None,
+    order_id: uuid.UUID | None = None,
 ) -> uuid.UUID:
     """CRM confirmed an order: run the use case its OrderConfirmed event drives."""
-    order_id = uuid.uuid4()
+    order_id = order_id or uuid.uuid4()
     event = OrderConfirmed(
         order_id=order_id,
         order_number=f"SO-{order_id.hex[:6]}",
