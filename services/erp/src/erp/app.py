@@ -17,7 +17,9 @@ from erp.inventory.api import router as inventory_router
 from erp.people.api import router as people_router
 from erp.production.api import router as production_router
 from erp.production.work_order_api import router as work_order_router
+from erp.purchasing.api import router as purchasing_router
 from erp.settings import Settings
+from erp.shipping.api import router as shipping_router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -44,6 +46,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             inventory_router,
             production_router,
             work_order_router,
+            shipping_router,
+            purchasing_router,
             ledger_router,
             receivables_router,
             payables_router,

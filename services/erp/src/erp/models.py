@@ -8,3 +8,5 @@ from erp.finance.receivables import models as receivables_models  # noqa: F401
 from erp.inventory import models as inventory_models  # noqa: F401
 from erp.people import models as people_models  # noqa: F401
 from erp.production import models as production_models  # noqa: F401
+from erp.purchasing import models as purchasing_models  # noqa: F401
+from erp.shipping import models as shipping_models  # noqa: F401
