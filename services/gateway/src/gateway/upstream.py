@@ -9,6 +9,7 @@ from typing import Any
 
 import httpx
 
+from contracts.observability.tracing import current_carrier
 from contracts.runtime import current_correlation_id
 
 
@@ -88,6 +89,7 @@ class Upstream:
         correlation_id = current_correlation_id()
         if correlation_id:
             headers["x-request-id"] = correlation_id
+        headers.update(current_carrier())  # W3C trace context, when tracing is on
         return headers
 
     async def get(
