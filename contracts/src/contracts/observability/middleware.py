@@ -39,12 +39,6 @@ class RequestObserver:
         started = time.perf_counter()
         headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in scope["headers"]}
 
-        async def send_observed(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
         # FastAPI's own telemetry (when present and tracing is on) already opened the server
         # span around this middleware; otherwise open one here, continuing the caller's trace.
         server_span: AbstractContextManager[trace.Span]
@@ -59,16 +53,19 @@ class RequestObserver:
             )
         with server_span as span:
             span.set_attribute("crmerp.service", self.service)
+
+            async def send_observed(message: Message) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    # Annotate now: FastAPI's span may end with the last body chunk.
+                    status = message["status"]
+                    _annotate(span, method, _route_template(scope), status)
+                await send(message)
+
             try:
                 await self.app(scope, receive, send_observed)
             finally:
                 route = _route_template(scope)
-                if route != "unmatched":
-                    span.update_name(f"{method} {route}")
-                    span.set_attribute("http.route", route)
-                span.set_attribute("http.response.status_code", status)
-                if status >= 500:
-                    span.set_status(Status(StatusCode.ERROR))
                 elapsed = time.perf_counter() - started
                 metrics.http_requests.labels(self.service, method, route, str(status)).inc()
                 metrics.http_request_duration.labels(self.service, method, route).observe(elapsed)
@@ -85,6 +82,15 @@ class RequestObserver:
                             "actor": current_actor(),
                         },
                     )
+
+
+def _annotate(span: trace.Span, method: str, route: str, status: int) -> None:
+    if route != "unmatched":
+        span.update_name(f"{method} {route}")
+        span.set_attribute("http.route", route)
+    span.set_attribute("http.response.status_code", status)
+    if status >= 500:
+        span.set_status(Status(StatusCode.ERROR))
 
 
 def _route_template(scope: Scope) -> str:
