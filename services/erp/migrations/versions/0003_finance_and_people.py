@@ -34,9 +34,7 @@ def upgrade() -> None:
         sa.Column("rate", contracts.runtime.types.Amount(precision=18, scale=4), nullable=False),
         sa.Column("valid_from", sa.Date(), nullable=False),
         sa.Column("created_at", contracts.runtime.types.UtcDateTime(timezone=True), nullable=False),
-        sa.CheckConstraint(
-            "rate >= 0 AND rate <= 1", name=op.f("ck_commission_rules_rate_is_fraction")
-        ),
+        sa.CheckConstraint("rate >= 0", name=op.f("ck_commission_rules_rate_not_negative")),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_commission_rules")),
     )
     with op.batch_alter_table("commission_rules", schema=None) as batch_op:

@@ -37,4 +37,6 @@ class CommissionRule(Base):
     valid_from: Mapped[date] = mapped_column(Date)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)
 
-    __table_args__ = (CheckConstraint("rate >= 0 AND rate <= 1", name="rate_is_fraction"),)
+    # The upper bound (1) is checked in the use case: on SQLite an Amount is stored scaled,
+    # so only scale-free comparisons belong in a CHECK.
+    __table_args__ = (CheckConstraint("rate >= 0", name="rate_not_negative"),)

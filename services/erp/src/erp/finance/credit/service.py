@@ -14,6 +14,7 @@ from contracts.events.erp import OrderCreditHold, OrderCreditReleased
 from contracts.runtime import UnitOfWork, current_actor
 from erp.finance.credit import domain
 from erp.finance.credit.models import CreditHold
+from erp.finance.money import to_cents
 from erp.finance.receivables.customers import (
     announce_credit,
     customer,
@@ -58,9 +59,9 @@ async def screen_order(uow: UnitOfWork, event: OrderConfirmed) -> bool:
         OrderCreditHold(
             order_id=event.order_id,
             account_id=buyer.account_id,
-            order_total=event.total,
+            order_total=to_cents(event.total),
             open_receivables=owed,
-            credit_limit=buyer.credit_limit,
+            credit_limit=to_cents(buyer.credit_limit),
         )
     )
     await announce_credit(uow, buyer)

@@ -24,6 +24,7 @@ from erp.finance.ledger.schemas import (
     PeriodOut,
     ReverseIn,
 )
+from erp.finance.money import to_cents
 
 router = APIRouter(prefix="/ledger", tags=["ledger"])
 Limit = Annotated[int, Query(ge=1, le=200)]
@@ -47,10 +48,17 @@ async def _shaped(session: AsyncSession, entries: list[JournalEntry]) -> list[di
             "source": e.source,
             "source_id": e.source_id,
             "reverses_id": e.reverses_id,
-            "total": e.total_debit,
+            "total": to_cents(e.total_debit),
             "actor": e.actor,
             "posted_at": e.posted_at,
-            "lines": lines[e.id],
+            "lines": [
+                {
+                    "account_code": x.account_code,
+                    "debit": to_cents(x.debit),
+                    "credit": to_cents(x.credit),
+                }
+                for x in lines[e.id]
+            ],
         }
         for e in entries
     ]

@@ -14,6 +14,7 @@ from erp.deps import Tx, require
 from erp.finance.access import own_account, staff_only
 from erp.finance.credit import service as credit
 from erp.finance.credit.models import CreditHold
+from erp.finance.money import to_cents
 from erp.finance.receivables import customers
 from erp.finance.receivables.models import (
     Customer,
@@ -169,7 +170,7 @@ async def _customer_view(session: Any, found: Customer) -> dict[str, Any]:
         "account_id": found.account_id,
         "name": found.name,
         "owner": found.owner,
-        "credit_limit": found.credit_limit,
+        "credit_limit": None if found.credit_limit is None else to_cents(found.credit_limit),
         "payment_terms_days": found.payment_terms_days,
         "open_receivables": standing.open_receivables,
         "overdue_receivables": standing.overdue_receivables,

@@ -16,6 +16,7 @@ from contracts.events.erp import CustomerCreditChanged
 from contracts.runtime import UnitOfWork
 from erp.finance.credit import domain as credit_rules
 from erp.finance.credit.models import CreditHold
+from erp.finance.money import to_cents
 from erp.finance.receivables.models import Customer, CustomerOrder, Invoice, Payment
 
 ZERO = Decimal("0.00")
@@ -68,7 +69,7 @@ async def _open_invoices(session: AsyncSession, account_id: uuid.UUID) -> list[I
 
 async def open_receivables(session: AsyncSession, account_id: uuid.UUID) -> Decimal:
     """What the customer owes on issued invoices (summed exactly, in Python)."""
-    return sum((i.balance_due for i in await _open_invoices(session, account_id)), ZERO)
+    return to_cents(sum((i.balance_due for i in await _open_invoices(session, account_id)), ZERO))
 
 
 async def standing(session: AsyncSession, found: Customer, today: date | None = None) -> Standing:
@@ -81,8 +82,10 @@ async def standing(session: AsyncSession, found: Customer, today: date | None = 
     )
     return Standing(
         credit_limit=found.credit_limit,
-        open_receivables=sum((i.balance_due for i in invoices), ZERO),
-        overdue_receivables=sum((i.balance_due for i in invoices if i.due_on < today), ZERO),
+        open_receivables=to_cents(sum((i.balance_due for i in invoices), ZERO)),
+        overdue_receivables=to_cents(
+            sum((i.balance_due for i in invoices if i.due_on < today), ZERO)
+        ),
         held_orders=int(holds or 0),
     )
 
@@ -96,7 +99,7 @@ async def announce_credit(uow: UnitOfWork, found: Customer) -> None:
     await uow.publish(
         CustomerCreditChanged(
             account_id=found.account_id,
-            credit_limit=now.credit_limit,
+            credit_limit=None if now.credit_limit is None else to_cents(now.credit_limit),
             open_receivables=now.open_receivables,
             overdue_receivables=now.overdue_receivables,
             credit_status=now.status,

@@ -199,9 +199,9 @@ async def invoice_shipment(uow: UnitOfWork, event: ShipmentDispatched) -> Invoic
             shipment_id=invoice.shipment_id,
             account_id=invoice.account_id,
             currency=invoice.currency,
-            net_amount=invoice.net_amount,
-            tax_amount=invoice.tax_amount,
-            total=invoice.total,
+            net_amount=totals.net,
+            tax_amount=totals.tax,
+            total=totals.total,
             issued_on=invoice.issued_on,
             due_on=invoice.due_on,
         )

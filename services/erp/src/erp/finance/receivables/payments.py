@@ -15,6 +15,7 @@ from contracts.runtime import UnitOfWork
 from erp.finance.credit import service as credit
 from erp.finance.ledger import domain as ledger
 from erp.finance.ledger import service as ledger_service
+from erp.finance.money import to_cents
 from erp.finance.receivables import domain
 from erp.finance.receivables.customers import announce_credit, customer
 from erp.finance.receivables.models import Customer, Invoice, Payment, PaymentAllocation
@@ -82,8 +83,8 @@ async def receive_payment(
                 payment_id=payment.id,
                 order_id=invoice.order_id,
                 account_id=invoice.account_id,
-                amount=part,
-                balance_due=invoice.balance_due,
+                amount=to_cents(part),
+                balance_due=to_cents(invoice.balance_due),
                 received_on=received_on,
             )
         )
@@ -95,7 +96,7 @@ async def receive_payment(
                     invoice_number=invoice.number,
                     order_id=invoice.order_id,
                     account_id=invoice.account_id,
-                    total=invoice.total,
+                    total=to_cents(invoice.total),
                     paid_on=received_on,
                 )
             )

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from erp.finance.ledger.models import JournalEntry, JournalLine, LedgerAccount
+from erp.finance.money import to_cents
 from erp.finance.payables.models import SupplierBill, SupplierPayment
 from erp.finance.receivables.models import Invoice, PaymentAllocation
 from erp.finance.reports import domain
@@ -67,7 +68,7 @@ async def receivables_open(session: AsyncSession, as_of: date) -> list[domain.Op
         .where(Invoice.issued_on <= as_of)
     )
     return [
-        domain.OpenItem(account, due, total - _money(paid_sum))
+        domain.OpenItem(account, due, to_cents(total - _money(paid_sum)))
         for account, due, total, paid_sum in rows.all()
     ]
 
@@ -85,6 +86,6 @@ async def payables_open(session: AsyncSession, as_of: date) -> list[domain.OpenI
         .where(SupplierBill.bill_date <= as_of)
     )
     return [
-        domain.OpenItem(supplier, due, amount - _money(paid_sum))
+        domain.OpenItem(supplier, due, to_cents(amount - _money(paid_sum)))
         for supplier, due, amount, paid_sum in rows.all()
     ]
