@@ -57,6 +57,9 @@ def scaled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Stack, li
             workdir=workdir,
             postgres_url=postgres_url(),
             database_prefix=f"scale_{uuid.uuid4().hex[:8]}",
+            # This test is about correctness under scale-out, not latency: on a busy machine
+            # a SQLite write may queue for longer than the gateway's default 3 s.
+            extra_env={"GATEWAY_UPSTREAM_TIMEOUT_SECONDS": "30"},
         )
     )
     stack.services["erp"].extra_args = ["--log-config", str(log_config)]
