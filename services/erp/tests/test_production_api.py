@@ -1,5 +1,6 @@
 """BOMs and work orders in-process: what each request commits, and what it refuses."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -159,6 +160,13 @@ async def test_completing_a_work_order_consumes_lots_and_books_the_finished_lot(
     assert "WorkOrderCompleted" in await _outbox(client)
     again = await client.post(f"/work-orders/{work_order}/complete")
     assert again.status_code == 409
+    # A lot number names one batch: the next work order may not reuse one.
+    second = await _released(client, pump, warehouse, 1)
+    reused = await client.post(f"/work-orders/{second}/complete", json={"lot": "M-NEW"})
+    assert reused.status_code == 409
+    assert reused.json()["errors"] == [{"field": "body.lot", "message": "already used"}]
+    slashed = await client.post(f"/work-orders/{second}/complete", json={"lot": "A/1"})
+    assert slashed.status_code == 422
     listed = await client.get("/work-orders", params={"status": "completed", "product_id": pump})
     assert [w["lot"] for w in listed.json()["items"]] == ["PUMP-001"]
 
@@ -252,3 +260,19 @@ async def test_a_completed_work_order_fills_the_backorders_of_its_product(
     outbox = await _outbox(client)
     assert outbox.index("StockReserved") > outbox.index("StockReservationFailed")
     assert outbox[-1] == "WorkOrderCompleted"
+
+
+async def test_racing_completions_of_one_work_order_consume_once(
+    client: httpx.AsyncClient,
+) -> None:
+    warehouse = await _warehouse(client)
+    pump, motor = await _product(client, "manufactured"), await _product(client)
+    created(await _bom(client, pump, {motor: 1}))
+    await _receive(client, motor, warehouse, 10, "M-1")
+    work_order = await _released(client, pump, warehouse, 4)
+    results = await asyncio.gather(
+        *(client.post(f"/work-orders/{work_order}/complete") for _ in range(3))
+    )
+    assert sorted(r.status_code for r in results) == [200, 409, 409]
+    levels = (await client.get("/stock/levels", params={"product_id": motor})).json()
+    assert levels[0]["on_hand"] == 6

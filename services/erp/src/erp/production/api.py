@@ -135,7 +135,8 @@ async def get_mrp_run(run_id: uuid.UUID, tx: Tx, _: Read) -> MrpRun:
     return run
 
 
-@router.get("/lots/{lot}/trace", response_model=LotTraceOut)
+# ``:path``: lot numbers from suppliers may contain a slash (sent as %2F).
+@router.get("/lots/{lot:path}/trace", response_model=LotTraceOut)
 async def trace_lot(
     lot: Annotated[str, Path(max_length=64)],
     tx: Tx,

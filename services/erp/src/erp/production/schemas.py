@@ -90,7 +90,7 @@ class CompleteIn(BaseModel):
         default=None,
         min_length=1,
         max_length=64,
-        pattern=r"^[A-Za-z0-9._\-/]+$",
+        pattern=r"^[A-Za-z0-9._\-]+$",
         description="Lot number of the finished goods; generated when omitted.",
     )
 

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, date, datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -119,10 +120,16 @@ async def _load_for_change(
 
 async def _save(uow: UnitOfWork, work_order: WorkOrder) -> None:
     """Flush the change; a concurrent change of the same work order makes this one lose."""
+    number, lot = work_order.number, work_order.lot  # unreadable once a flush failed
     try:
         await uow.session.flush()
     except StaleDataError:
-        raise Conflict(f"work order {work_order.number} was changed concurrently") from None
+        raise Conflict(f"work order {number} was changed concurrently") from None
+    except IntegrityError:  # only the lot is unique among what a change may touch
+        raise Conflict(
+            f"lot {lot} was just given to another work order",
+            errors=[{"field": "body.lot", "message": "already used"}],
+        ) from None
 
 
 async def release_work_order(
