@@ -20,18 +20,21 @@ async def _account(client: httpx.AsyncClient, name: str, **fields: object) -> di
     return response.json()
 
 
-async def test_a_duplicate_account_is_refused_with_its_candidates(client, outbox) -> None:
+async def test_duplicate_accounts_are_reported_or_refused(client, outbox) -> None:
     first = await _account(client, "ACME Inc.", email="Buy@Acme.example")
-    same_name = await client.post("/accounts", json={"name": "acme"})
-    assert same_name.status_code == 409
-    assert same_name.headers["content-type"] == "application/problem+json"
-    assert first["id"] in same_name.json()["errors"][0]["message"]
-    same_mail = await client.post("/accounts", json={"name": "Other", "email": "buy@acme.example"})
-    assert same_mail.status_code == 409
-    forced = await client.post("/accounts?allow_duplicate=true", json={"name": "Acme"})
-    assert forced.status_code == 201
+    assert first["possible_duplicates"] == [] and first["email"] == "buy@acme.example"
+    same_name = await _account(client, "acme")
+    assert [(c["id"], c["matched_on"]) for c in same_name["possible_duplicates"]] == [
+        (first["id"], ["name"])
+    ]
+    refused = await client.post(
+        "/accounts?reject_duplicates=true", json={"name": "Other", "email": "buy@acme.example"}
+    )
+    assert refused.status_code == 409
+    assert refused.headers["content-type"] == "application/problem+json"
+    assert first["id"] in refused.json()["errors"][0]["message"]
     listed = (await client.get("/accounts/duplicates", params={"name": "ACME"})).json()
-    assert {c["id"] for c in listed} == {first["id"], forced.json()["id"]}
+    assert {c["id"] for c in listed} == {first["id"], same_name["id"]}
     assert await outbox() == ["AccountRegistered", "AccountRegistered"]
 
 
@@ -74,9 +77,10 @@ async def test_contacts_with_duplicate_detection_and_filters(client) -> None:
     contact = await client.post("/contacts", json=body)
     assert contact.status_code == 201, contact.text
     again = await client.post("/contacts", json={**body, "email": None})
-    assert again.status_code == 409
-    forced = await client.post("/contacts?allow_duplicate=true", json={**body, "email": None})
-    assert forced.status_code == 201
+    assert again.status_code == 201
+    assert [c["id"] for c in again.json()["possible_duplicates"]] == [contact.json()["id"]]
+    refused = await client.post("/contacts?reject_duplicates=true", json=body)
+    assert refused.status_code == 409
     listed = (await client.get("/contacts", params={"account_id": account["id"]})).json()
     assert len(listed["items"]) == 2
     patched = await client.patch(

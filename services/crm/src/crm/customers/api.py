@@ -11,6 +11,7 @@ from contracts.http.pagination import Page, Sort, paginate
 from crm.customers import financials, service
 from crm.customers.models import Account, FinancialSummary, TimelineEntry
 from crm.customers.schemas import (
+    AccountCreated,
     AccountIn,
     AccountOut,
     AccountPatch,
@@ -35,13 +36,14 @@ def _own(caller: Principal, account_id: uuid.UUID) -> None:
 @router.post(
     "",
     status_code=201,
-    response_model=AccountOut,
+    response_model=AccountCreated,
     description=(
-        "Duplicate detection: an account with the same email, or the same normalized name "
-        "(case, accents, punctuation and legal form ignored), is refused with 409; the "
-        "problem's `errors` name each candidate. Send `?allow_duplicate=true` to create it "
-        "anyway, or merge with POST /accounts/{id}/merge. GET /accounts/duplicates lists "
-        "candidates in full before creating."
+        "Duplicate detection: existing accounts with the same email or the same normalized "
+        "name (case, accents, punctuation and legal form ignored), and contacts with the "
+        "same email, are reported in `possible_duplicates`; the account is created anyway, "
+        "so the caller can merge (POST /accounts/{id}/merge). With `?reject_duplicates=true` "
+        "such a creation is refused with 409 instead, the problem's `errors` naming each "
+        "candidate. GET /accounts/duplicates checks before creating."
     ),
 )
 async def create_account(
@@ -49,13 +51,16 @@ async def create_account(
     response: Response,
     tx: Tx,
     _: Annotated[Principal, Depends(require("accounts:write"))],
-    allow_duplicate: bool = False,
-) -> Account:
+    reject_duplicates: bool = False,
+) -> AccountCreated:
     async with tx.begin() as uow:
-        account = await service.create_account(uow, body, allow_duplicate=allow_duplicate)
+        account, candidates = await service.create_account(
+            uow, body, reject_duplicates=reject_duplicates
+        )
+        reply = AccountCreated.model_validate(account)
     response.headers["ETag"] = etag(account.version)
     response.headers["Location"] = f"/accounts/{account.id}"
-    return account
+    return reply.model_copy(update={"possible_duplicates": candidates})
 
 
 @router.get("", response_model=Page[AccountOut])

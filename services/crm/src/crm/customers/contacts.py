@@ -11,43 +11,53 @@ from contracts.runtime import UnitOfWork
 from crm.customers import timeline
 from crm.customers.domain import email_key, person_key
 from crm.customers.models import Contact
-from crm.customers.schemas import ContactIn, ContactPatch
+from crm.customers.schemas import ContactIn, ContactPatch, DuplicateCandidate
 from crm.customers.service import get_account
 
 _AUDITED = ("first_name", "last_name", "email", "phone", "title", "tags")
 
 
 async def create_contact(
-    uow: UnitOfWork, data: ContactIn, *, allow_duplicate: bool = False
-) -> Contact:
-    """Add a person to an account.  The same email anywhere, or the same name at the same
-    account, is refused with 409 naming the candidates, unless ``allow_duplicate``."""
+    uow: UnitOfWork, data: ContactIn, *, reject_duplicates: bool = False
+) -> tuple[Contact, list[DuplicateCandidate]]:
+    """Add a person to an account.  Contacts with the same email anywhere, or the same name
+    at the same account, are returned as possible duplicates (or, with
+    ``reject_duplicates``, refuse the creation with 409 naming them)."""
     account = await get_account(uow.session, data.account_id)
     if account.merged_into_id is not None:
         raise Conflict(f"account {account.id} was merged into {account.merged_into_id}")
     key, mail = person_key(data.first_name, data.last_name), email_key(data.email)
-    if not allow_duplicate:
-        same_person = Contact.name_key == key
-        condition = or_(same_person, Contact.email == mail) if mail else same_person
-        candidates = list(
-            await uow.session.scalars(
-                select(Contact)
-                .where(condition)
-                .where(or_(Contact.account_id == account.id, Contact.email == mail))
-                .limit(20)
-            )
+    same_person = Contact.name_key == key
+    condition = or_(same_person, Contact.email == mail) if mail else same_person
+    scope = (
+        or_(Contact.account_id == account.id, Contact.email == mail)
+        if mail
+        else (Contact.account_id == account.id)
+    )
+    found = list(await uow.session.scalars(select(Contact).where(condition, scope).limit(20)))
+    candidates = [
+        DuplicateCandidate(
+            id=c.id,
+            kind="contact",
+            name=f"{c.first_name} {c.last_name}",
+            email=c.email,
+            account_id=c.account_id,
+            matched_on=[
+                m
+                for m, hit in (("email", mail and c.email == mail), ("name", c.name_key == key))
+                if hit
+            ],
         )
-        if candidates:
-            raise Conflict(
-                "a contact like this one exists; pass allow_duplicate=true if they differ",
-                errors=[
-                    {
-                        "field": "body.email" if mail and c.email == mail else "body.last_name",
-                        "message": f"contact {c.id} ({c.first_name} {c.last_name})",
-                    }
-                    for c in candidates
-                ],
-            )
+        for c in found
+    ]
+    if candidates and reject_duplicates:
+        raise Conflict(
+            "a contact like this one exists",
+            errors=[
+                {"field": "body." + "/".join(c.matched_on), "message": f"contact {c.id} ({c.name})"}
+                for c in candidates
+            ],
+        )
     now = datetime.now(UTC)
     values = data.model_dump()
     values["email"] = mail
@@ -64,7 +74,7 @@ async def create_contact(
     )
     await uow.session.flush()
     await uow.audit("contact", contact.id, "created", after=data.model_dump(mode="json"))
-    return contact
+    return contact, candidates
 
 
 async def get_contact(uow_or_session: Any, contact_id: uuid.UUID) -> Contact:

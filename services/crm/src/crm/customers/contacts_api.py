@@ -10,7 +10,7 @@ from contracts.http.concurrency import IfMatch, etag, expected_version
 from contracts.http.pagination import Page, Sort, paginate
 from crm.customers import contacts
 from crm.customers.models import Contact
-from crm.customers.schemas import ContactIn, ContactOut, ContactPatch
+from crm.customers.schemas import ContactCreated, ContactIn, ContactOut, ContactPatch
 from crm.deps import Tx, require
 
 router = APIRouter(prefix="/contacts", tags=["contacts"])
@@ -19,11 +19,11 @@ router = APIRouter(prefix="/contacts", tags=["contacts"])
 @router.post(
     "",
     status_code=201,
-    response_model=ContactOut,
+    response_model=ContactCreated,
     description=(
-        "Duplicate detection: the same email anywhere, or the same normalized name at the "
-        "same account, is refused with 409 naming the candidates; `?allow_duplicate=true` "
-        "creates the contact anyway."
+        "Duplicate detection: contacts with the same email anywhere, or the same normalized "
+        "name at the same account, are reported in `possible_duplicates`; with "
+        "`?reject_duplicates=true` the creation is refused with 409 naming them instead."
     ),
 )
 async def create_contact(
@@ -31,12 +31,15 @@ async def create_contact(
     response: Response,
     tx: Tx,
     _: Annotated[Principal, Depends(require("accounts:write"))],
-    allow_duplicate: bool = False,
-) -> Contact:
+    reject_duplicates: bool = False,
+) -> ContactCreated:
     async with tx.begin() as uow:
-        contact = await contacts.create_contact(uow, body, allow_duplicate=allow_duplicate)
+        contact, candidates = await contacts.create_contact(
+            uow, body, reject_duplicates=reject_duplicates
+        )
+        reply = ContactCreated.model_validate(contact)
     response.headers["ETag"] = etag(contact.version)
-    return contact
+    return reply.model_copy(update={"possible_duplicates": candidates})
 
 
 @router.get("", response_model=Page[ContactOut])

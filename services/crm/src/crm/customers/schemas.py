@@ -69,6 +69,13 @@ class DuplicateCandidate(BaseModel):
     matched_on: list[str] = Field(description="email and/or name")
 
 
+class AccountCreated(AccountOut):
+    possible_duplicates: list[DuplicateCandidate] = Field(
+        default_factory=list,
+        description="Existing accounts/contacts with the same email or normalized name.",
+    )
+
+
 class MergeIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -115,6 +122,10 @@ class ContactOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     version: int
+
+
+class ContactCreated(ContactOut):
+    possible_duplicates: list[DuplicateCandidate] = Field(default_factory=list)
 
 
 class TimelineEntryOut(BaseModel):

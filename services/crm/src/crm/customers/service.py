@@ -19,26 +19,26 @@ _AUDITED = ("name", "email", "region", "industry", "tier", "owner", "tags", "cre
 
 
 async def create_account(
-    uow: UnitOfWork, data: AccountIn, *, allow_duplicate: bool = False
-) -> Account:
+    uow: UnitOfWork, data: AccountIn, *, reject_duplicates: bool = False
+) -> tuple[Account, list[DuplicateCandidate]]:
     """Open a customer account and tell ERP about it (it invoices and checks credit).
 
-    An account with the same email or normalized name is refused (409, naming the
-    candidates) unless the caller says it is a different customer (``allow_duplicate``).
+    Accounts and contacts with the same email, or accounts with the same normalized name,
+    are returned as possible duplicates; with ``reject_duplicates`` they refuse the
+    creation instead (409 naming them).
     """
-    if not allow_duplicate:
-        candidates = await find_duplicates(uow.session, name=data.name, email=data.email)
-        if candidates:
-            raise Conflict(
-                "an account like this one exists; merge it or pass allow_duplicate=true",
-                errors=[
-                    {
-                        "field": "body." + "/".join(c.matched_on),
-                        "message": f"{c.kind} {c.id} ({c.name})",
-                    }
-                    for c in candidates
-                ],
-            )
+    candidates = await find_duplicates(uow.session, name=data.name, email=data.email)
+    if candidates and reject_duplicates:
+        raise Conflict(
+            "an account like this one exists; merge it or create without reject_duplicates",
+            errors=[
+                {
+                    "field": "body." + "/".join(c.matched_on),
+                    "message": f"{c.kind} {c.id} ({c.name})",
+                }
+                for c in candidates
+            ],
+        )
     now = datetime.now(UTC)
     values = data.model_dump()
     values["email"] = email_key(data.email)
@@ -59,7 +59,7 @@ async def create_account(
     await uow.publish(_registered(account))
     await uow.audit("account", account.id, "created", after=data.model_dump(mode="json"))
     await _run_automation(uow, account, added=list(account.tags))
-    return account
+    return account, candidates
 
 
 async def get_account(session: AsyncSession, account_id: uuid.UUID) -> Account:

@@ -70,7 +70,7 @@ async def convert_lead(
     if data.account_id is not None:
         account = await accounts.get_account(session, data.account_id)
     else:
-        account = await accounts.create_account(
+        account, _ = await accounts.create_account(
             uow,
             AccountIn(
                 name=lead.company,
@@ -80,8 +80,9 @@ async def convert_lead(
                 owner=lead.owner,
                 tags=[f"source:{lead.source}"],
             ),
+            reject_duplicates=True,
         )
-    contact = await contacts.create_contact(
+    contact, _ = await contacts.create_contact(
         uow,
         ContactIn(
             account_id=account.id,
@@ -90,7 +91,6 @@ async def convert_lead(
             email=lead.email,
             phone=lead.phone,
         ),
-        allow_duplicate=data.account_id is None,
     )
     opportunity = await create_opportunity(
         uow,
