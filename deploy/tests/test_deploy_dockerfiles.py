@@ -9,8 +9,12 @@ that exist and that .dockerignore lets into the build context (the repository ro
 from __future__ import annotations
 
 import fnmatch
+import http.server
 import json
 import re
+import subprocess
+import sys
+import threading
 from pathlib import PurePosixPath
 
 import pytest
@@ -155,3 +159,25 @@ def test_the_build_stage_installs_contracts_and_the_service_from_the_tree() -> N
     for service in SERVICES:
         runs = " ".join(instructions(parse(service), "RUN"))
         assert f'pip install "./contracts[runtime,http]" ./services/{service}' in runs
+
+
+@pytest.mark.parametrize(("status", "healthy"), [(200, True), (503, False)])
+def test_the_healthcheck_passes_on_200_and_fails_otherwise(status: int, healthy: bool) -> None:
+    [healthcheck] = instructions(parse("crm"), "HEALTHCHECK")
+    code = json.loads(healthcheck.partition("CMD")[2])[2]
+
+    class Health(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(status if self.path == "/healthz" else 404)
+            self.end_headers()
+
+        def log_message(self, *_: object) -> None:
+            pass
+
+    with http.server.HTTPServer(("127.0.0.1", 0), Health) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        port = server.server_address[1]
+        local = code.replace("127.0.0.1:8000", f"127.0.0.1:{port}")
+        result = subprocess.run([sys.executable, "-c", local], capture_output=True, timeout=30)
+        server.shutdown()
+    assert (result.returncode == 0) is healthy, result.stderr
