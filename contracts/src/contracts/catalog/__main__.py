@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "compat":
             print(f"no released catalog yet; make the first release with: {RELEASE_COMMAND}")
             return 1
-        print(f"first release: {release()}")
+        print(f"first release: {_shown(release())}")
         return 0
     verdict = compare_catalogs(released_catalog(), current_catalog())
     for change in verdict.breaking:
@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
     if not verdict.ok:
         print("not released: fix the breaking changes or bump the event's major version")
         return 1
-    print(f"released: {release()}; commit it")
+    print(f"released: {_shown(release())}; commit it")
     return 0
 
 

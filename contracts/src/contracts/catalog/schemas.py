@@ -14,6 +14,7 @@ from contracts.topics import topic as topic_info
 
 JSON_SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 ENVELOPE_MAJOR = 1
+_URN = "urn:crmerp:schema"  # a stable name for each schema, wherever its file is served
 
 
 def published_event_classes() -> list[type[Event]]:
@@ -35,7 +36,7 @@ def event_schema(event_cls: type[Event]) -> dict[str, Any]:
     body = event_cls.model_json_schema(mode="validation")
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "$id": schema_path(event_cls),
+        "$id": f"{_URN}:{event_cls.topic}:{event_cls.event_type}:v{event_cls.major_version()}",
         **body,
         "x-event-type": event_cls.event_type,
         "x-schema-version": event_cls.schema_version,
@@ -48,7 +49,7 @@ def event_schema(event_cls: type[Event]) -> dict[str, Any]:
 def envelope_schema() -> dict[str, Any]:
     return {
         "$schema": JSON_SCHEMA_DIALECT,
-        "$id": ENVELOPE_PATH,
+        "$id": f"{_URN}:envelope:v{ENVELOPE_MAJOR}",
         **Envelope.model_json_schema(mode="validation"),
         "x-schema-version": f"{ENVELOPE_MAJOR}.0",
     }
