@@ -37,6 +37,15 @@ def stored_envelope(envelope_json: str) -> str:
     return orjson.dumps(data).decode()
 
 
+def wire_value(stored: str) -> bytes:
+    """The envelope as published: the stored text without the captured trace context."""
+    if TRACE_KEY not in stored:
+        return stored.encode()
+    data = orjson.loads(stored)
+    data.pop(TRACE_KEY, None)
+    return orjson.dumps(data)
+
+
 @dataclass
 class Outgoing:
     value: bytes

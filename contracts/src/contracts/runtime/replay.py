@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from sqlalchemy import MetaData, delete, select
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
+from contracts.observability.events import wire_value
 from contracts.runtime.database import make_engine, make_sessions
 from contracts.runtime.kafka import new_producer
 from contracts.runtime.tables import DeliveryTables
@@ -93,7 +94,7 @@ async def replay_outbox(
                     await producer.send(
                         row.topic,
                         key=row.key.encode(),
-                        value=row.envelope.encode(),
+                        value=wire_value(row.envelope),
                         headers=headers,
                     )
                 )
