@@ -69,59 +69,72 @@ def test_every_committed_schema_is_valid_json_schema() -> None:
         Draft202012Validator(envelope).validate(example_envelope(event_cls).model_dump(mode="json"))
 
 
-# The AsyncAPI 3.0 required structure (no Python library validates AsyncAPI 3 and no package
-# here ships the specification's JSON Schema, so the required fields are written out).
-_ASYNCAPI_3 = {
-    "type": "object",
-    "required": ["asyncapi", "info"],
-    "properties": {
-        "asyncapi": {"const": "3.0.0"},
-        "info": {
-            "type": "object",
-            "required": ["title", "version"],
-            "properties": {"title": {"type": "string"}, "version": {"type": "string"}},
-        },
-        "channels": {
-            "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "properties": {
-                    "address": {"type": ["string", "null"]},
-                    "messages": {"type": "object"},
-                },
-            },
-        },
-        "operations": {
-            "type": "object",
-            "additionalProperties": {
-                "type": "object",
-                "required": ["action", "channel"],
-                "properties": {
-                    "action": {"enum": ["send", "receive"]},
-                    "channel": {"$ref": "#/$defs/ref"},
-                },
-            },
-        },
-        "components": {
-            "type": "object",
-            "properties": {
-                "schemas": {"type": "object"},
-                "messages": {
-                    "type": "object",
-                    "additionalProperties": {
-                        "type": "object",
-                        "properties": {
-                            "payload": {"type": "object"},
-                            "headers": {"type": "object"},
-                            "examples": {"type": "array"},
-                        },
-                    },
-                },
-            },
-        },
-    },
-    "$defs": {"ref": {"type": "object", "required": ["$ref"]}},
-}
+# The AsyncAPI 3.0 structure: required fields and the fields each object may have.  No
+# Python library validates AsyncAPI 3 and no package here ships the specification's JSON
+# Schema, so this is written out from the specification (3.0.0, "Schema" section).
+def _fixed(required: list[str], fields: str, **properties: Any) -> dict[str, Any]:
+    """An AsyncAPI object: these fields only (plus ``x-`` extensions)."""
+    return {
+        "type": "object",
+        "required": required,
+        "properties": {name: properties.get(name, {}) for name in fields.split()},
+        "patternProperties": {"^x-": {}},
+        "additionalProperties": False,
+    }
+
+
+def _map_of(schema: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "propertyNames": {"pattern": r"^[A-Za-z0-9_.\-]+$"},
+        "additionalProperties": schema,
+    }
+
+
+_REF_OBJECT = {"type": "object", "required": ["$ref"]}
+_CORRELATION_ID = _fixed(["location"], "description location")
+_MESSAGE_EXAMPLE = _fixed([], "headers payload name summary")
+_MESSAGE = _fixed(
+    ["payload"],
+    "headers payload correlationId contentType name title summary description tags "
+    "externalDocs bindings examples traits",
+    correlationId=_CORRELATION_ID,
+    examples={"type": "array", "items": _MESSAGE_EXAMPLE},
+)
+_CHANNEL = _fixed(
+    ["address", "messages"],
+    "address messages title summary description servers parameters tags externalDocs bindings",
+    address={"type": ["string", "null"]},
+    messages=_map_of(_REF_OBJECT),
+)
+_OPERATION = _fixed(
+    ["action", "channel"],
+    "action channel title summary description security tags externalDocs bindings traits "
+    "messages reply",
+    action={"enum": ["send", "receive"]},
+    channel=_REF_OBJECT,
+    messages={"type": "array", "items": _REF_OBJECT},
+)
+_COMPONENTS = _fixed(
+    [],
+    "schemas servers channels operations messages securitySchemes serverVariables parameters "
+    "correlationIds replies replyAddresses externalDocs tags operationTraits messageTraits "
+    "serverBindings channelBindings operationBindings messageBindings",
+    schemas=_map_of({"type": "object"}),
+    messages=_map_of(_MESSAGE),
+)
+_ASYNCAPI_3 = _fixed(
+    ["asyncapi", "info"],
+    "asyncapi id info servers defaultContentType channels operations components",
+    asyncapi={"const": "3.0.0"},
+    info=_fixed(
+        ["title", "version"],
+        "title version description termsOfService contact license tags externalDocs",
+    ),
+    channels=_map_of(_CHANNEL),
+    operations=_map_of(_OPERATION),
+    components=_COMPONENTS,
+)
 
 
 def _asyncapi() -> dict[str, Any]:
@@ -173,3 +186,16 @@ def test_the_asyncapi_document_describes_every_topic_message_key_and_producer() 
         )
         for example in message["examples"]:
             validator.validate(example["payload"])
+
+
+def test_the_structure_check_rejects_asyncapi_2_habits_and_missing_fields() -> None:
+    document = _asyncapi()
+    operation = next(iter(document["operations"].values()))
+    broken = [
+        {**document, "asyncapi": "2.6.0"},
+        {**document, "info": {"title": "no version"}},
+        {**document, "operations": {"x": {**operation, "action": "publish"}}},
+        {**document, "channels": {"c": {"address": "c", "messages": {}, "publish": {}}}},
+    ]
+    for candidate in broken:
+        assert list(Draft202012Validator(_ASYNCAPI_3).iter_errors(candidate)), candidate.keys()
