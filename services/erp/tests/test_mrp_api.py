@@ -63,6 +63,10 @@ async def test_a_backordered_bike_is_planned_level_by_level(client: httpx.AsyncC
     assert again.json()["lines"] == []
     stored = (await client.get(f"/mrp/runs/{run.json()['id']}")).json()
     assert stored["lines"] == run.json()["lines"]
+    first = (await client.get("/mrp/runs", params={"limit": 1})).json()
+    assert [r["id"] for r in first["items"]] == [again.json()["id"]]  # newest first
+    rest = (await client.get("/mrp/runs", params={"cursor": first["next_cursor"]})).json()
+    assert [r["id"] for r in rest["items"]] == [run.json()["id"]]
 
 
 async def test_a_reorder_point_on_a_made_product_plans_a_batch(client: httpx.AsyncClient) -> None:
@@ -92,6 +96,7 @@ async def test_bad_runs_are_refused(client: httpx.AsyncClient, keys: testing.Tes
     extra = await client.post("/mrp/runs", json={"horizon": 3})
     assert extra.status_code == 422
     assert (await client.get(f"/mrp/runs/{uuid.uuid4()}")).status_code == 404
+    assert (await client.get("/mrp/runs", params={"sort": "actor"})).status_code == 422
     sales = await client.post("/mrp/runs", headers=keys.headers("sales"))
     assert sales.status_code == 403
     purchasing = await client.post("/mrp/runs", headers=keys.headers("purchasing"))

@@ -126,6 +126,28 @@ async def run_mrp(tx: Tx, _: Write, body: Annotated[MrpRunIn | None, Body()] = N
         return await mrp.run_mrp(uow, (body or MrpRunIn()).warehouse_id)
 
 
+@router.get("/mrp/runs", response_model=Page[MrpRunOut])
+async def list_mrp_runs(
+    tx: Tx,
+    _: Read,
+    sort: str = "-started_at",
+    cursor: str | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> dict[str, object]:
+    order = Sort.parse(sort, ("started_at",))
+    async with tx.read() as session:
+        items, next_cursor = await paginate(
+            session,
+            select(MrpRun),
+            sort_column=MrpRun.started_at,
+            id_column=MrpRun.id,
+            descending=order.descending,
+            cursor=cursor,
+            limit=limit,
+        )
+    return {"items": items, "next_cursor": next_cursor}
+
+
 @router.get("/mrp/runs/{run_id}", response_model=MrpRunOut)
 async def get_mrp_run(run_id: uuid.UUID, tx: Tx, _: Read) -> MrpRun:
     async with tx.read() as session:
