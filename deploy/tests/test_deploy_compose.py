@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import REPO, SERVICES
+from deploy_support import REPO, SERVICES
 
 STARTED_BEFORE_SERVICES = ("kafka", "postgres")
 

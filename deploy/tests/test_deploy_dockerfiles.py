@@ -18,7 +18,7 @@ import threading
 from pathlib import PurePosixPath
 
 import pytest
-from conftest import REPO, SERVICES
+from deploy_support import REPO, SERVICES
 from dockerfile_parse import DockerfileParser
 
 SECRETISH = re.compile(r"(PASSWORD|SECRET|TOKEN|PRIVATE_KEY|API_KEY)", re.I)

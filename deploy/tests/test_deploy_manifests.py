@@ -7,7 +7,7 @@ from pathlib import Path
 import kubernetes_validate
 import pytest
 import yaml
-from conftest import (
+from deploy_support import (
     K8S,
     KUBERNETES_VERSION,
     REPO,

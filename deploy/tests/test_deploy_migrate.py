@@ -9,7 +9,7 @@ from pathlib import Path
 
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from conftest import REPO
+from deploy_support import REPO
 from sqlalchemy import create_engine, text
 
 from contracts.runtime.database import sync_url

@@ -6,7 +6,7 @@ import ast
 import importlib.util
 from types import ModuleType
 
-from conftest import K8S, REPO, Document, base_documents, load_documents, named, of_kind
+from deploy_support import K8S, REPO, Document, base_documents, load_documents, named, of_kind
 
 from contracts.topics import TOPICS, dead_letter_topic
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import (
+from deploy_support import (
     K8S,
     SERVICES,
     Document,
