@@ -8,10 +8,10 @@ from typing import Any
 
 import httpx
 import pytest
+from test_first_order_flow import _account, _confirmed_order, _product_in_stock, _warehouse
 
 from devstack import Stack
 from devstack.testing import created, eventually
-from test_first_order_flow import _account, _confirmed_order, _product_in_stock, _warehouse
 
 pytestmark = pytest.mark.e2e
 

@@ -4,7 +4,6 @@ import base64
 import uuid
 
 import httpx
-
 from conftest import ADMIN_PASSWORD, password_token
 
 

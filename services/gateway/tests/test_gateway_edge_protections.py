@@ -1,10 +1,9 @@
 """Security headers, CORS from settings, the request size limit and per-client rate limits."""
 
 import httpx
+from conftest import GatewayFactory
 
 from devstack import testing
-
-from conftest import GatewayFactory
 
 
 async def test_api_and_docs_answer_with_security_headers(gateway: httpx.AsyncClient) -> None:

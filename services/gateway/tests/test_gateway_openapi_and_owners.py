@@ -2,10 +2,10 @@
 
 import httpx
 from openapi_spec_validator import validate
+from test_gateway_permission_matrix import api_routes
 
 from gateway.passthrough import OWNERS
 from gateway.upstream import Upstream
-from test_gateway_permission_matrix import api_routes
 
 SERVICE_ONLY = {"healthz", "readyz", "metrics", "ops", "docs", "openapi.json", ""}
 
