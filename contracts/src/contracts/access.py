@@ -36,7 +36,7 @@ AREAS = (
     "people",  # employees
     "operations",  # outbox, consumers, dead letters, replay
     "users",  # gateway users and API clients
-    "dashboard",  # the gateway's composed staff dashboard (each tile also needs its own area)
+    "dashboard",  # the gateway's staff dashboard; each tile also needs its own area's read
 )
 
 
@@ -53,37 +53,29 @@ MATRIX: dict[Role, frozenset[str]] = {
     Role.SALES: frozenset(
         _rw("accounts", "sales", "orders")
         | _r("service", "marketing", "catalog", "inventory")
-        | {"finance:read"}
+        | {"finance:read", "dashboard:read"}
     ),
     Role.SERVICE: frozenset(
-        _rw("service") | _r("accounts", "orders", "catalog", "inventory") | {"accounts:write"}
+        _rw("service")
+        | _r("accounts", "orders", "catalog", "inventory", "dashboard")
+        | {"accounts:write"}
     ),
-    Role.MARKETING: frozenset(_rw("marketing") | _r("accounts", "sales", "catalog")),
+    Role.MARKETING: frozenset(_rw("marketing") | _r("accounts", "sales", "catalog", "dashboard")),
     Role.FINANCE: frozenset(
         _rw("finance")
-        | _r("accounts", "orders", "catalog", "inventory", "purchasing", "people")
+        | _r("accounts", "orders", "catalog", "inventory", "purchasing", "people", "dashboard")
         | {"people:write"}
     ),
     Role.WAREHOUSE: frozenset(
-        _rw("inventory", "production") | _r("catalog", "orders", "purchasing")
+        _rw("inventory", "production") | _r("catalog", "orders", "purchasing", "dashboard")
     ),
-    Role.PURCHASING: frozenset(_rw("purchasing", "catalog") | _r("inventory", "production")),
+    Role.PURCHASING: frozenset(
+        _rw("purchasing", "catalog") | _r("inventory", "production", "dashboard")
+    ),
     Role.CUSTOMER: frozenset(
         _r("accounts", "orders", "service", "catalog", "finance") | {"service:write"}
     ),
 }
-
-
-# Every staff role may open the dashboard; it shows only the tiles their other permissions grant.
-for _role in (
-    Role.SALES,
-    Role.SERVICE,
-    Role.MARKETING,
-    Role.FINANCE,
-    Role.WAREHOUSE,
-    Role.PURCHASING,
-):
-    MATRIX[_role] = MATRIX[_role] | {"dashboard:read"}
 
 
 def allows(roles: list[str] | tuple[str, ...] | set[str], permission: str) -> bool:
