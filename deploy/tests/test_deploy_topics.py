@@ -82,3 +82,104 @@ def test_each_service_has_its_own_postgresql_cluster_and_database() -> None:
         cluster = named(base_documents(), "Cluster", f"{service}-db")
         assert cluster["spec"]["bootstrap"]["initdb"] == {"database": service, "owner": service}
         assert cluster["spec"]["instances"] >= 3 and cluster["spec"]["storage"]["size"]
+
+
+# Field names of the custom resources, as the operators' API references define them (the
+# subset this deployment may use).  Their CRD schemas are not available offline, so this at
+# least catches a misspelt field, which an operator would otherwise ignore or reject late.
+CUSTOM_FIELDS: dict[tuple[str, str], set[str]] = {
+    ("KafkaTopic", "spec"): {"partitions", "replicas", "config", "topicName"},
+    ("KafkaNodePool", "spec"): {
+        "replicas",
+        "roles",
+        "storage",
+        "resources",
+        "jvmOptions",
+        "template",
+    },
+    ("KafkaNodePool", "spec.storage"): {"type", "volumes"},
+    ("KafkaNodePool", "spec.storage.volumes"): {
+        "id",
+        "type",
+        "size",
+        "class",
+        "deleteClaim",
+        "kraftMetadata",
+        "selector",
+        "overrides",
+    },
+    ("Kafka", "spec"): {"kafka", "entityOperator", "cruiseControl", "kafkaExporter"},
+    ("Kafka", "spec.kafka"): {
+        "version",
+        "metadataVersion",
+        "listeners",
+        "config",
+        "authorization",
+        "rack",
+        "template",
+    },
+    ("Kafka", "spec.kafka.listeners"): {
+        "name",
+        "port",
+        "type",
+        "tls",
+        "authentication",
+        "configuration",
+        "networkPolicyPeers",
+    },
+    ("Kafka", "spec.entityOperator"): {"topicOperator", "userOperator", "template"},
+    ("Cluster", "spec"): {
+        "instances",
+        "imageName",
+        "primaryUpdateStrategy",
+        "storage",
+        "bootstrap",
+        "resources",
+        "postgresql",
+        "backup",
+        "monitoring",
+        "affinity",
+        "walStorage",
+    },
+    ("Cluster", "spec.storage"): {"size", "storageClass", "pvcTemplate", "resizeInUseVolumes"},
+    ("Cluster", "spec.bootstrap"): {"initdb", "recovery", "pg_basebackup"},
+    ("Cluster", "spec.bootstrap.initdb"): {
+        "database",
+        "owner",
+        "secret",
+        "encoding",
+        "dataChecksums",
+    },
+}
+
+
+def _at(doc: Document, path: str) -> list[Document]:
+    nodes: list[Document] = [doc]
+    for part in path.split("."):
+        found: list[Document] = []
+        for node in nodes:
+            value = node.get(part)
+            if isinstance(value, list):
+                found.extend(value)
+            elif isinstance(value, dict):
+                found.append(value)
+        nodes = found
+    return nodes
+
+
+def test_custom_resources_use_only_documented_fields() -> None:
+    overlay_patches = [
+        doc
+        for path in (K8S / "overlays").rglob("*.yaml")
+        if path.name != "kustomization.yaml"
+        for doc in load_documents(path)
+    ]
+    checked = 0
+    for doc in [*base_documents(), *overlay_patches]:
+        for (kind, path), allowed in CUSTOM_FIELDS.items():
+            if doc.get("kind") != kind:
+                continue
+            for node in _at(doc, path):
+                assert set(node) <= allowed, f"{kind} {path}: {set(node) - allowed}"
+                checked += 1
+    assert checked >= len(TOPICS) + 10
