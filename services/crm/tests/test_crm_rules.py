@@ -205,3 +205,11 @@ def test_segment_filter_over_fields_tags_and_money() -> None:
         AccountFacts(**{**facts.__dict__, "lifetime_value": Decimal("9999.99")})
     )
     assert SegmentFilter.from_saved({}).matches(facts)
+
+
+def test_erp_is_told_the_discounted_unit_price() -> None:
+    from crm.sales.domain import agreed_unit_price
+
+    assert agreed_unit_price(Decimal("720.00"), 4) == Decimal("180.0000")
+    assert agreed_unit_price(Decimal("52.47"), 3) == Decimal("17.4900")
+    assert agreed_unit_price(Decimal("10.00"), 3) == Decimal("3.3333")

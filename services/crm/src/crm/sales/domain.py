@@ -129,6 +129,12 @@ def price_line(line: LineDraft) -> LineAmounts:
     return LineAmounts(net=net, tax=tax, gross=net + tax)
 
 
+def agreed_unit_price(net_amount: Decimal, quantity: int) -> Decimal:
+    """What one unit costs after the line discount, to four places: what ERP bills per unit
+    shipped (a partial shipment is billed at this price, not at the list price)."""
+    return (net_amount / quantity).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
+
+
 class QuoteStatus(StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"

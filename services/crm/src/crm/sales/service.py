@@ -17,7 +17,14 @@ from contracts.runtime import UnitOfWork, current_actor
 from crm.catalog.models import CatalogProduct
 from crm.customers import timeline
 from crm.customers.service import get_account
-from crm.sales.domain import LineDraft, OrderStatus, advance, check_transition, price_line
+from crm.sales.domain import (
+    LineDraft,
+    OrderStatus,
+    advance,
+    agreed_unit_price,
+    check_transition,
+    price_line,
+)
 from crm.sales.models import OrderStatusChange, SalesOrder, SalesOrderLine
 from crm.sales.schemas import OrderIn
 
@@ -174,7 +181,7 @@ async def confirm_order(
                     product_id=line.product_id,
                     sku=line.sku,
                     quantity=line.quantity,
-                    unit_price=line.unit_price,
+                    unit_price=agreed_unit_price(line.net_amount, line.quantity),
                 )
                 for line in order.lines
             ],
