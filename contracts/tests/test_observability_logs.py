@@ -39,10 +39,13 @@ def test_a_json_line_carries_the_flow_and_the_extra_fields() -> None:
     assert fields["ts"].endswith("+00:00")
 
 
-def test_an_explicit_correlation_id_wins_over_the_context() -> None:
+def test_explicit_correlation_id_and_service_win_over_the_process_defaults() -> None:
     with request_context(correlation_id="outer"):
-        line = JsonFormatter("erp").format(_record("event handled", correlation_id="inner"))
+        line = JsonFormatter("erp").format(
+            _record("event handled", correlation_id="inner", service="crm")
+        )
     assert json.loads(line)["correlation_id"] == "inner"
+    assert json.loads(line)["service"] == "crm"
 
 
 def test_an_exception_is_one_json_value() -> None:

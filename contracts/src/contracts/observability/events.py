@@ -95,6 +95,7 @@ def published(service: str, rows: list[Any]) -> None:
         log.debug(
             "event published",
             extra={
+                "service": service,
                 "event_type": row.event_type,
                 "topic": row.topic,
                 "key": row.key,
@@ -158,6 +159,7 @@ def handling(service: str, consumer: str, record: Any) -> Iterator[Handling]:
         logging.WARNING if seen.outcome == "dead_lettered" else logging.INFO,
         "event handled",
         extra={
+            "service": service,
             "consumer": consumer,
             "event_type": event_type,
             "event_id": seen.event_id,

@@ -22,14 +22,15 @@ _HANDLER_NAME = "contracts.observability"
 
 
 def _fields(record: logging.LogRecord, service: str) -> dict[str, Any]:
+    extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
     fields: dict[str, Any] = {
         "ts": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
         "level": record.levelname,
-        "service": service,
+        # Request and event lines name their service (several apps may share a test process).
+        "service": extra.pop("service", None) or service,
         "logger": record.name,
         "message": record.getMessage(),
     }
-    extra = {k: v for k, v in vars(record).items() if k not in _STANDARD}
     fields["correlation_id"] = extra.pop("correlation_id", None) or current_correlation_id()
     actor = extra.pop("actor", None) or current_actor()
     if actor:

@@ -74,6 +74,7 @@ class RequestObserver:
                         logging.WARNING if status >= 500 else logging.INFO,
                         "request",
                         extra={
+                            "service": self.service,
                             "method": method,
                             "route": route,
                             "status": status,
