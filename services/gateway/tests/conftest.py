@@ -1,27 +1,23 @@
 """Fixtures of the gateway's own tests: the gateway in-process, with CRM and ERP in-process
 behind it (each on its own throwaway database), so every call crosses the real apps."""
 
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from gateway_support import ADMIN_PASSWORD, GatewayFactory, password_token
 
 from devstack.testing import TestKeys, service_client, throwaway_database
 from gateway.app import create_app
 from gateway.settings import Settings
 
-ADMIN_PASSWORD = "bootstrap-admin-password"
-
 
 @pytest.fixture(scope="session")
 def gateway_keys() -> TestKeys:
     return TestKeys()
-
-
-GatewayFactory = Callable[..., Any]
 
 
 @pytest.fixture
@@ -60,15 +56,7 @@ async def gateway_factory(tmp_path: Path, gateway_keys: TestKeys) -> AsyncIterat
 @pytest.fixture
 async def gateway(gateway_factory: GatewayFactory) -> httpx.AsyncClient:
     """The gateway with default settings (rate limiting off); no token set."""
-    return await gateway_factory()  # type: ignore[no-any-return]
-
-
-async def password_token(client: httpx.AsyncClient, username: str, password: str) -> dict[str, Any]:
-    response = await client.post(
-        "/auth/token", data={"grant_type": "password", "username": username, "password": password}
-    )
-    assert response.status_code == 200, response.text
-    return response.json()  # type: ignore[no-any-return]
+    return await gateway_factory()
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ import base64
 import uuid
 
 import httpx
-from conftest import ADMIN_PASSWORD, password_token
+from gateway_support import ADMIN_PASSWORD, password_token
 
 
 async def _user(

@@ -1,7 +1,7 @@
 """Security headers, CORS from settings, the request size limit and per-client rate limits."""
 
 import httpx
-from conftest import GatewayFactory
+from gateway_support import GatewayFactory
 
 from devstack import testing
 

@@ -66,7 +66,8 @@ def merge(gateway: dict[str, Any], services: dict[str, dict[str, Any]]) -> dict[
                 operation = _rewrite_refs(operation, names)
                 if "operationId" in operation:
                     operation["operationId"] = f"{service}_{operation['operationId']}"
-                operation["tags"] = [f"{service}: {t}" for t in operation.get("tags", [service])]
+                tags_of = operation.get("tags") or []
+                operation["tags"] = [f"{service}: {t}" for t in tags_of] or [service]
                 target[method] = operation
         seen = {t["name"] for t in tags}
         for tag in spec.get("tags", []):
