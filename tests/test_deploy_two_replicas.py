@@ -205,11 +205,12 @@ def _check(stack: Stack, instances: list[Service], erp: Engine) -> None:
         per_event = conn.execute(
             text("SELECT event_id, count(*) FROM inbox GROUP BY event_id HAVING count(*) > 1")
         ).all()
-        reservations = dict(
-            conn.execute(
+        reservations: dict[Any, int] = {
+            order_id: int(n)
+            for order_id, n in conn.execute(
                 text("SELECT order_id, count(*) FROM reservations GROUP BY order_id")
-            ).all()
-        )
+            )
+        }
         applied_from = {
             int(p)
             for (p,) in conn.execute(
