@@ -103,6 +103,14 @@ async def test_customers_see_only_their_own_account(client, as_role) -> None:
     assert (await client.get(f"/accounts/{other['id']}/financials", headers=me)).status_code == 404
     listed = (await client.get("/accounts", headers=me)).json()["items"]
     assert [a["id"] for a in listed] == [mine["id"]]
+    await client.post(
+        "/activities",
+        json={"kind": "note", "subject": "Tough negotiator", "account_id": mine["id"]},
+    )
+    staff_view = (await client.get(f"/accounts/{mine['id']}/timeline")).json()["items"]
+    own_view = (await client.get(f"/accounts/{mine['id']}/timeline", headers=me)).json()["items"]
+    assert "activity_note" in {e["kind"] for e in staff_view}
+    assert [e["kind"] for e in own_view] == ["account_opened"]
     refused = await client.post("/accounts", json={"name": "X"}, headers=me)
     assert refused.status_code == 403
     marketing = as_role("marketing")

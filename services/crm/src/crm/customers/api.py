@@ -24,6 +24,25 @@ from crm.deps import Tx, require
 
 router = APIRouter(prefix="/accounts", tags=["accounts"])
 
+# What a customer sees of their own timeline: their business with us, not our sales notes.
+CUSTOMER_VISIBLE_KINDS = (
+    "account_opened",
+    "order_created",
+    "order_status",
+    "shipment_dispatched",
+    "goods_ordered",
+    "goods_received",
+    "invoice_issued",
+    "payment_received",
+    "invoice_paid",
+    "quote_issued",
+    "quote_accepted",
+    "case_opened",
+    "case_status",
+    "case_response",
+    "credit_released",
+)
+
 SORTABLE = ("created_at", "name", "updated_at")
 
 
@@ -180,10 +199,12 @@ async def account_timeline(
 ) -> dict[str, object]:
     """Everything that happened with the customer, newest first: activities, emails,
     orders and their status changes, quotes, cases, and ERP's shipments, invoices and
-    payments."""
+    payments.  Customer tokens see their business with us, not sales activities."""
     _own(caller, account_id)
     order = Sort.parse(sort, ("at",))
     stmt = select(TimelineEntry).where(TimelineEntry.account_id == account_id)
+    if caller.is_customer:
+        stmt = stmt.where(TimelineEntry.kind.in_(CUSTOMER_VISIBLE_KINDS))
     if kind:
         stmt = stmt.where(TimelineEntry.kind == kind)
     if source:
