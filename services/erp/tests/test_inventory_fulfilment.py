@@ -113,3 +113,16 @@ async def test_a_customer_sees_only_the_fulfilment_of_its_own_orders(
     assert (await client.get("/shipments", headers=them)).json()["items"] == []
     assert len((await client.get("/shipments", headers=me)).json()["items"]) == 1
     assert (await client.get(f"/fulfilment/orders/{uuid.uuid4()}")).status_code == 404
+
+
+async def test_service_lines_need_no_stock(client: httpx.AsyncClient) -> None:
+    where = await warehouse(client)
+    pump = await product(client)
+    installation = await product(client, product_type="service")
+    await receive(client, pump, where, 1)
+
+    order_id = await confirm(client, [(pump, 1), (installation, 1)])
+
+    view = (await client.get(f"/fulfilment/orders/{order_id}")).json()
+    assert view["status"] == "reserved" and view["backorders"] == []
+    assert await published(client, "PurchaseOrderCreated") == []

@@ -276,6 +276,8 @@ async def test_bad_purchase_orders_get_problems(client: httpx.AsyncClient) -> No
     assert zero.status_code == 422
     assert (await client.get(f"/purchase-orders/{uuid.uuid4()}")).status_code == 404
     assert (await client.get("/requisitions", params={"sort": "nope"})).status_code == 422
+    assert (await client.get("/requisitions", params={"status": "nope"})).status_code == 422
+    assert (await client.get("/purchase-orders", params={"status": "lost"})).status_code == 422
 
 
 async def test_purchasing_is_for_purchasing_roles(client: httpx.AsyncClient, keys) -> None:  # type: ignore[no-untyped-def]

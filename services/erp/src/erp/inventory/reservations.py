@@ -85,8 +85,11 @@ async def reserve_order(uow: UnitOfWork, event: OrderConfirmed) -> None:
         wanted[(line.product_id, line.sku)] += line.quantity
     shortages: list[Shortage] = []
     for (product_id, sku), quantity in wanted.items():
-        if await session.get(Product, product_id) is None:
+        product = await session.get(Product, product_id)
+        if product is None:
             raise InvalidRequest(f"order {event.order_number} names unknown product {sku}")
+        if product.product_type == "service":
+            continue  # nothing to hold in a warehouse
         got = await _reserve(uow, event.order_id, product_id, quantity)
         if got < quantity:
             session.add(

@@ -81,6 +81,19 @@ async def receive_stock(
         reference=reference,
         lot=lot,
     )
+    await uow.audit(
+        "stock",
+        product_id,
+        "received",
+        after={
+            "warehouse_id": str(warehouse_id),
+            "quantity": quantity,
+            "lot": lot,
+            "kind": kind,
+            "reference": reference,
+            "move_id": move.id,
+        },
+    )
     await fill_backorders(uow, product_id)
     await publish_stock_level(uow, product_id)
     return move

@@ -1,5 +1,5 @@
 import uuid
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Response
 from sqlalchemy import select
@@ -33,6 +33,8 @@ router = APIRouter(tags=["purchasing"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Reader = Annotated[Principal, Depends(require("purchasing:read"))]
 Writer = Annotated[Principal, Depends(require("purchasing:write"))]
+RequisitionStatus = Literal["open", "converted", "cancelled"]
+PurchaseOrderStatus = Literal["draft", "sent", "partially_received", "received", "cancelled"]
 
 
 @router.post("/suppliers", status_code=201, response_model=SupplierOut)
@@ -80,7 +82,7 @@ async def get_supplier(supplier_id: uuid.UUID, tx: Tx, _: Reader) -> Supplier:
 async def list_requisitions(
     tx: Tx,
     _: Reader,
-    status: str | None = None,
+    status: RequisitionStatus | None = None,
     product_id: uuid.UUID | None = None,
     sort: str = "-created_at",
     cursor: str | None = None,
@@ -140,7 +142,7 @@ async def create_purchase_order(
 async def list_purchase_orders(
     tx: Tx,
     _: Reader,
-    status: str | None = None,
+    status: PurchaseOrderStatus | None = None,
     supplier_id: uuid.UUID | None = None,
     product_id: uuid.UUID | None = None,
     for_order_id: Annotated[
