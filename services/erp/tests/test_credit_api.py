@@ -2,6 +2,7 @@
 finance or by payment (then reserved in the same transaction)."""
 
 import uuid
+from decimal import Decimal
 
 import httpx
 from erp_finance_helpers import (
@@ -9,12 +10,15 @@ from erp_finance_helpers import (
     confirm,
     created,
     customer,
+    deliver,
     ok,
     problem,
     published,
     ship,
     stocked,
 )
+
+from contracts.events.crm import AccountRegistered, AccountsMerged
 
 
 async def _reserved(client: httpx.AsyncClient, item: dict[str, str]) -> int:
@@ -130,3 +134,25 @@ async def test_a_cancelled_held_order_stays_unreserved(client: httpx.AsyncClient
     assert ok(await client.get("/credit-holds"))["items"][0]["status"] == "cancelled"
     problem(await client.post(f"/credit-holds/{order}/release"), 409)
     assert ok(await client.get(f"/customers/{account}"))["held_orders"] == 0
+
+
+async def test_crm_raising_the_limit_releases_and_a_merge_moves_receivables(
+    client: httpx.AsyncClient,
+) -> None:
+    pump = await stocked(client, 10)
+    account = await customer(client, credit_limit="0.00")
+    order = await confirm(client, account, [(pump, 1, "100.00")])
+    await deliver(
+        client,
+        AccountRegistered(account_id=account, name="Nordwind", credit_limit=Decimal("500.00")),
+    )
+    assert [x["order_id"] for x in await published(client, "OrderCreditReleased")] == [str(order)]
+    await ship(client, order)
+
+    survivor = await customer(client)
+    await deliver(client, AccountsMerged(survivor_id=survivor, merged_id=account))
+    await deliver(client, AccountsMerged(survivor_id=survivor, merged_id=account))  # re-sent
+    assert ok(await client.get(f"/customers/{survivor}"))["open_receivables"] == "123.00"
+    problem(await client.get(f"/customers/{account}"), 404)
+    [invoice] = ok(await client.get("/invoices"))["items"]
+    assert invoice["account_id"] == str(survivor)

@@ -10,7 +10,7 @@ from erp.finance.receivables import customers, invoicing
 
 
 async def on_account_registered(uow: UnitOfWork, event: AccountRegistered, _: Envelope) -> None:
-    await customers.register_customer(uow, event)
+    await credit.register_customer(uow, event)
 
 
 async def on_accounts_merged(uow: UnitOfWork, event: AccountsMerged, _: Envelope) -> None:

@@ -9,7 +9,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from contracts.errors import Conflict, NotFound
-from contracts.events.crm import OrderCancelled, OrderConfirmed
+from contracts.events.crm import AccountRegistered, OrderCancelled, OrderConfirmed
 from contracts.events.erp import OrderCreditHold, OrderCreditReleased
 from contracts.runtime import UnitOfWork, current_actor
 from erp.finance.credit import domain
@@ -21,6 +21,7 @@ from erp.finance.receivables.customers import (
     open_receivables,
     set_credit_limit,
 )
+from erp.finance.receivables.customers import register_customer as register
 from erp.finance.receivables.invoicing import confirmation_of, record_order
 from erp.finance.receivables.models import Customer, CustomerOrder
 from erp.inventory import service as inventory
@@ -32,12 +33,11 @@ async def screen_order(uow: UnitOfWork, event: OrderConfirmed) -> bool:
     Called before any stock is reserved.  A re-sent confirmation gets the same answer.
     """
     session = uow.session
+    seen = await session.get(CustomerOrder, event.order_id)
+    if seen is not None:  # screened before (or cancelled before its confirmation arrived)
+        hold = await session.get(CreditHold, event.order_id)
+        return seen.status == "cancelled" or (hold is not None and hold.status == "held")
     order = await record_order(uow, event)
-    hold = await session.get(CreditHold, event.order_id)
-    if hold is not None:
-        return hold.status != "released"
-    if order.status == "cancelled":
-        return True  # cancelled before its confirmation arrived: reserve nothing
     buyer = await customer(session, order.account_id)
     owed = await open_receivables(session, buyer.account_id)
     if not domain.would_exceed(buyer.credit_limit, owed, event.total):
@@ -156,5 +156,13 @@ async def change_credit_limit(
     """Finance sets a customer's limit; held orders the new limit covers are released."""
     buyer = await set_credit_limit(uow, account_id, credit_limit, expected_version=expected_version)
     if await release_covered_orders(uow, buyer):
+        await announce_credit(uow, buyer)
+    return buyer
+
+
+async def register_customer(uow: UnitOfWork, event: AccountRegistered) -> Customer:
+    """CRM registered the account or changed its terms; a raised limit may release holds."""
+    buyer = await register(uow, event)
+    if buyer.merged_into is None and await release_covered_orders(uow, buyer):
         await announce_credit(uow, buyer)
     return buyer
