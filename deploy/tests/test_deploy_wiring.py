@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -178,3 +179,45 @@ def test_network_policies_deny_by_default_and_allow_only_the_designed_paths() ->
             if "app.kubernetes.io/name" in p
         }
         assert apps == {service, "cloudnative-pg"}
+
+
+def _exposed(path: str) -> bool:
+    [ingress] = of_kind(base_documents(), "Ingress")
+    for rule in ingress["spec"]["rules"]:
+        for route in rule["http"]["paths"]:
+            prefix = route["path"]
+            if route["pathType"] == "Exact" and path == prefix:
+                return True
+            if route["pathType"] == "Prefix" and (path == prefix or path.startswith(prefix + "/")):
+                return True
+    return False
+
+
+def test_the_ingress_routes_every_public_route_of_the_gateway_and_nothing_internal(
+    tmp_path: Path,
+) -> None:
+    from devstack.testing import TestKeys
+    from gateway.app import create_app
+    from gateway.settings import Settings
+
+    keys = TestKeys()
+    app = create_app(
+        Settings(jwt_private_key=keys.private_pem, database_url=f"sqlite:///{tmp_path}/gw.db")
+    )
+    internal = {"/healthz", "/readyz", "/metrics"}
+    public = {p for p in app.openapi()["paths"] if p not in internal}
+    public |= {"/docs", "/openapi.json", "/ops"}  # served outside the schema
+    assert public
+    assert [p for p in sorted(public) if not _exposed(p)] == []
+    assert [p for p in sorted(internal) if _exposed(p)] == []
+
+
+def test_only_prometheus_may_scrape_besides_the_designed_callers() -> None:
+    policy = named(base_documents(), "NetworkPolicy", "metrics-scrape")
+    selected = policy["spec"]["podSelector"]["matchExpressions"][0]
+    assert (selected["key"], set(selected["values"])) == ("app.kubernetes.io/name", set(SERVICES))
+    [rule] = policy["spec"]["ingress"]
+    [peer] = rule["from"]
+    assert peer["namespaceSelector"]["matchLabels"] == {"kubernetes.io/metadata.name": "monitoring"}
+    assert rule["ports"] == [{"port": 8000, "protocol": "TCP"}]
+    assert policy["spec"]["policyTypes"] == ["Ingress"]
