@@ -157,3 +157,49 @@ def test_a_customer_token_sees_only_its_own_account(stack: Stack, api: httpx.Cli
         # Staff-only areas are refused outright.
         assert customer.get("/api/warehouses").status_code == 403
         assert customer.post("/api/orders", json={}).status_code == 403
+
+
+def test_a_complaint_traces_to_the_shipped_lot_and_its_origin(
+    stack: Stack, api: httpx.Client
+) -> None:
+    warehouse = _warehouse(api)
+    product = _product_in_stock(api, warehouse, 0)
+    lot = f"LOT-{uuid.uuid4().hex[:8]}"
+    created(
+        api.post(
+            "/api/stock/receipts",
+            json={
+                "product_id": product["id"],
+                "warehouse_id": warehouse["id"],
+                "quantity": 5,
+                "lot": lot,
+            },
+        )
+    )
+    account = _account(api)
+    order = _confirmed_order(api, account, [(product, 2)])
+    eventually(
+        lambda: api.get(f"/api/orders/{order['id']}").json()["order"]["status"] == "reserved"
+    )
+    created(api.post("/api/shipments", json={"order_id": order["id"]}))
+    case = created(
+        api.post(
+            "/api/cases",
+            json={"account_id": account["id"], "order_id": order["id"], "subject": "Pump leaks"},
+        )
+    )
+
+    trace = api.get(f"/api/cases/{case['id']}/trace")
+    assert trace.status_code == 200, trace.text
+    body = trace.json()
+    assert body["missing"] == [], body["missing"]
+    assert body["case"]["id"] == case["id"] and body["order"]["id"] == order["id"]
+    assert [(t["lot"], t["product_id"]) for t in body["lots"]] == [(lot, product["id"])]
+    assert body["lots"][0]["origin"]["lot"] == lot  # ERP's genealogy of the lot
+
+    # Another account's customer cannot follow the case, by any route.
+    outsider = _customer_token(stack, api, _account(api)["id"])
+    headers = {"Authorization": f"Bearer {outsider}"}
+    for path in (f"/api/cases/{case['id']}/trace", f"/api/cases/{case['id']}"):
+        response = httpx.get(f"{stack.gateway.url}{path}", headers=headers, timeout=15)
+        assert response.status_code in (403, 404), (path, response.status_code)

@@ -52,17 +52,22 @@ async def trace_case(
     return JSONResponse(body)
 
 
-def _shipped_lots(shipments: list[dict[str, Any]]) -> list[str]:
-    lots: list[str] = []
+def _shipped_lots(shipments: list[dict[str, Any]]) -> list[tuple[str, str | None]]:
+    """(lot, product id) of every lot shipped, in order, each once."""
+    lots: list[tuple[str, str | None]] = []
     for shipment in shipments:
         for line in shipment.get("lines", []):
-            for lot in line.get("lots", []):
-                if lot.get("lot") and lot["lot"] not in lots:
-                    lots.append(lot["lot"])
+            # A line names its lot, or (as in ShipmentDispatched) the lots it drew from.
+            named = [line.get("lot")] + [part.get("lot") for part in line.get("lots", [])]
+            for lot in named:
+                if lot and (lot, line.get("product_id")) not in lots:
+                    lots.append((lot, line.get("product_id")))
     return lots
 
 
-async def _origins(request: Request, lots: list[str], body: dict[str, Any]) -> list[dict[str, Any]]:
+async def _origins(
+    request: Request, lots: list[tuple[str, str | None]], body: dict[str, Any]
+) -> list[dict[str, Any]]:
     if not lots:
         return []
     erp: Upstream = request.app.state.erp
@@ -70,13 +75,18 @@ async def _origins(request: Request, lots: list[str], body: dict[str, Any]) -> l
     timeout = request.app.state.settings.upstream_timeout_seconds
     found = await asyncio.gather(
         *(
-            erp.get(f"/lots/{quote(lot, safe='')}/trace", authorization, None, timeout)
-            for lot in lots
+            erp.get(
+                f"/lots/{quote(lot, safe='')}/trace",
+                authorization,
+                {"product_id": product} if product else None,
+                timeout,
+            )
+            for lot, product in lots
         )
     )
     out = []
-    for lot, part in zip(lots, found, strict=True):
-        out.append({"lot": lot, "origin": part.data if part.ok else None})
+    for (lot, product), part in zip(lots, found, strict=True):
+        out.append({"lot": lot, "product_id": product, "origin": part.data if part.ok else None})
         if not part.ok:
             body["missing"].append(
                 {"part": f"lots.{lot}", "status": part.status, "reason": part.error}
