@@ -273,3 +273,55 @@ async def test_customers_cannot_quote(client, as_role) -> None:
     assert (
         await client.post(f"/quotes/{uuid.uuid4()}/accept", headers=as_role("marketing"))
     ).status_code == 403
+
+
+async def test_an_order_shipped_in_parts_is_paid_only_when_every_invoice_is(
+    client, catalog, deliver
+) -> None:
+    account = (await client.post("/accounts", json={"name": "Nordwind"})).json()
+    product = await catalog("100.00", tax="0")
+    order = (
+        await client.post(
+            "/orders",
+            json={
+                "account_id": account["id"],
+                "lines": [{"product_id": str(product), "quantity": 2}],
+            },
+        )
+    ).json()
+    await client.post(f"/orders/{order['id']}/confirm")
+    order_id, account_id = uuid.UUID(order["id"]), uuid.UUID(account["id"])
+
+    def invoice(number: str) -> InvoiceIssued:
+        return InvoiceIssued(
+            invoice_id=uuid.uuid4(),
+            invoice_number=number,
+            order_id=order_id,
+            shipment_id=None,
+            account_id=account_id,
+            currency="EUR",
+            net_amount=Decimal("100"),
+            tax_amount=Decimal("0"),
+            total=Decimal("100"),
+            issued_on=date(2026, 2, 1),
+            due_on=date(2026, 3, 1),
+        )
+
+    async def pay(issued: InvoiceIssued) -> str:
+        await deliver(
+            InvoicePaid(
+                invoice_id=issued.invoice_id,
+                invoice_number=issued.invoice_number,
+                order_id=order_id,
+                account_id=account_id,
+                total=issued.total,
+                paid_on=date(2026, 2, 10),
+            )
+        )
+        return (await client.get(f"/orders/{order['id']}")).json()["status"]
+
+    first, second = invoice("INV-A"), invoice("INV-B")
+    await deliver(first)
+    assert await pay(first) == "invoiced"  # half the order is still to be billed
+    await deliver(second)
+    assert await pay(second) == "paid"

@@ -213,3 +213,14 @@ def test_erp_is_told_the_discounted_unit_price() -> None:
     assert agreed_unit_price(Decimal("720.00"), 4) == Decimal("180.0000")
     assert agreed_unit_price(Decimal("52.47"), 3) == Decimal("17.4900")
     assert agreed_unit_price(Decimal("10.00"), 3) == Decimal("3.3333")
+
+
+def test_an_order_is_paid_when_all_of_it_is_invoiced_and_paid() -> None:
+    from crm.sales.domain import fully_paid
+
+    total = Decimal("300.00")
+    assert not fully_paid(total, Decimal("100.00"), Decimal("100.00"), 1)  # one of 3 shipments
+    assert not fully_paid(total, Decimal("300.00"), Decimal("200.00"), 1)
+    assert fully_paid(total, Decimal("300.00"), Decimal("300.00"), 1)
+    assert fully_paid(total, Decimal("299.99"), Decimal("299.99"), 1)  # a cent of unit rounding
+    assert not fully_paid(total, Decimal("299.98"), Decimal("299.98"), 1)

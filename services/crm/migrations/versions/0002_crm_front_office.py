@@ -2,7 +2,7 @@
 
 Revision ID: 0002
 Revises: 0001
-Create Date: 2026-11-27 03:34:20.776894
+Create Date: 2026-11-27 03:56:20.357093
 """
 from collections.abc import Sequence
 
@@ -337,9 +337,17 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_accounts_merged_into_id'), ['merged_into_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_accounts_name_key'), ['name_key'], unique=False)
 
+    with op.batch_alter_table('sales_orders', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('invoiced_amount', contracts.runtime.types.Amount(precision=18, scale=4), nullable=False, server_default='0'))
+        batch_op.add_column(sa.Column('paid_amount', contracts.runtime.types.Amount(precision=18, scale=4), nullable=False, server_default='0'))
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('sales_orders', schema=None) as batch_op:
+        batch_op.drop_column('paid_amount')
+        batch_op.drop_column('invoiced_amount')
+
     with op.batch_alter_table('accounts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_accounts_name_key'))
         batch_op.drop_index(batch_op.f('ix_accounts_merged_into_id'))

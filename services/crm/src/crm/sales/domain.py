@@ -135,6 +135,14 @@ def agreed_unit_price(net_amount: Decimal, quantity: int) -> Decimal:
     return (net_amount / quantity).quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP)
 
 
+def fully_paid(order_total: Decimal, invoiced: Decimal, paid: Decimal, line_count: int) -> bool:
+    """Paid means every invoice paid and the whole order invoiced.  ERP bills the agreed
+    unit price (four places) per shipment, so the invoices may differ from the order's
+    total by up to a cent per line."""
+    tolerance = CENT * max(line_count, 1)
+    return paid >= invoiced and invoiced >= order_total - tolerance
+
+
 class QuoteStatus(StrEnum):
     OPEN = "open"
     ACCEPTED = "accepted"

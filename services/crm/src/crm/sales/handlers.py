@@ -64,16 +64,12 @@ async def on_shipment_dispatched(uow: UnitOfWork, event: ShipmentDispatched, _: 
 
 async def on_invoice_issued(uow: UnitOfWork, event: InvoiceIssued, _: Envelope) -> None:
     if event.order_id is not None:
-        await service.record_erp_outcome(
-            uow, event.order_id, OrderStatus.INVOICED, f"invoice {event.invoice_number}"
-        )
+        await service.record_invoice(uow, event.order_id, event.invoice_number, event.total)
 
 
 async def on_invoice_paid(uow: UnitOfWork, event: InvoicePaid, _: Envelope) -> None:
     if event.order_id is not None:
-        await service.record_erp_outcome(
-            uow, event.order_id, OrderStatus.PAID, f"invoice {event.invoice_number} paid"
-        )
+        await service.record_invoice_paid(uow, event.order_id, event.invoice_number, event.total)
 
 
 async def on_purchase_order_created(

@@ -21,6 +21,10 @@ class SalesOrder(Base):
     net_total: Mapped[Decimal] = mapped_column(Amount)
     tax_total: Mapped[Decimal] = mapped_column(Amount)
     total: Mapped[Decimal] = mapped_column(Amount)
+    # What ERP invoiced and what was paid of it, from its billing events (one invoice per
+    # shipment, so an order may have several).
+    invoiced_amount: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0))
+    paid_amount: Mapped[Decimal] = mapped_column(Amount, default=Decimal(0))
     # A client's retry of the same creation request finds the order it already made.
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UtcDateTime, index=True)

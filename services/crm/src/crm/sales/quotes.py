@@ -135,6 +135,8 @@ async def accept_quote(uow: UnitOfWork, quote_id: uuid.UUID) -> SalesOrder:
         net_total=quote.net_total,
         tax_total=quote.tax_total,
         total=quote.total,
+        invoiced_amount=Decimal(0),
+        paid_amount=Decimal(0),
         created_at=now,
         updated_at=now,
     )

@@ -23,6 +23,7 @@ from crm.sales.domain import (
     advance,
     agreed_unit_price,
     check_transition,
+    fully_paid,
     price_line,
 )
 from crm.sales.models import OrderStatusChange, SalesOrder, SalesOrderLine
@@ -68,6 +69,8 @@ async def create_order(
         net_total=Decimal(0),
         tax_total=Decimal(0),
         total=Decimal(0),
+        invoiced_amount=Decimal(0),
+        paid_amount=Decimal(0),
     )
     for position, line_in in enumerate(data.lines, start=1):
         product = products[line_in.product_id]
@@ -299,3 +302,33 @@ async def note_on_order(
         source="erp",
         details={"order_id": str(order.id)},
     )
+
+
+async def record_invoice(
+    uow: UnitOfWork, order_id: uuid.UUID, invoice_number: str, total: Decimal
+) -> None:
+    """ERP invoiced (part of) the order."""
+    order = await record_erp_outcome(
+        uow, order_id, OrderStatus.INVOICED, f"invoice {invoice_number}"
+    )
+    if order is not None:
+        order.invoiced_amount += total
+        await _settle(uow, order, invoice_number)
+
+
+async def record_invoice_paid(
+    uow: UnitOfWork, order_id: uuid.UUID, invoice_number: str, total: Decimal
+) -> None:
+    """An invoice of the order was paid in full; the order is paid when all of it is."""
+    order = await uow.session.get(SalesOrder, order_id)
+    if order is None:
+        return
+    order.paid_amount += total
+    await _settle(uow, order, invoice_number)
+
+
+async def _settle(uow: UnitOfWork, order: SalesOrder, invoice_number: str) -> None:
+    if fully_paid(order.total, order.invoiced_amount, order.paid_amount, len(order.lines)):
+        await record_erp_outcome(
+            uow, order.id, OrderStatus.PAID, f"invoice {invoice_number} paid; nothing left due"
+        )
