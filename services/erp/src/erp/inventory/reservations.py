@@ -84,7 +84,8 @@ async def reserve_order(uow: UnitOfWork, event: OrderConfirmed) -> None:
     for line in event.lines:
         wanted[(line.product_id, line.sku)] += line.quantity
     shortages: list[Shortage] = []
-    for (product_id, sku), quantity in wanted.items():
+    # Products in one order (id order), so that concurrent transactions lock rows alike.
+    for (product_id, sku), quantity in sorted(wanted.items(), key=lambda kv: kv[0][0]):
         product = await session.get(Product, product_id)
         if product is None:
             raise InvalidRequest(f"order {event.order_number} names unknown product {sku}")
@@ -133,10 +134,18 @@ async def release_order(uow: UnitOfWork, event: OrderCancelled) -> None:
             Reservation.order_id == event.order_id, Reservation.status == "open"
         )
     )
-    for r in reservations:
+    for r in reservations.all():
+        # Claimed conditionally, like a shipment claims it: whichever commits first wins.
+        claimed = await session.execute(
+            update(Reservation)
+            .where(Reservation.id == r.id, Reservation.status == "open")
+            .values(status="released")
+            .execution_options(synchronize_session=False)
+        )
+        if (claimed.rowcount or 0) != 1:  # type: ignore[attr-defined]
+            continue
         if not await change_level(session, r.product_id, r.warehouse_id, reserved=-r.quantity):
             raise Conflict(f"reservation {r.id} no longer matches its stock level")
-        r.status = "released"
         released[r.product_id] += r.quantity
     await session.execute(
         update(Backorder)
@@ -164,7 +173,7 @@ async def release_order(uow: UnitOfWork, event: OrderCancelled) -> None:
             ],
         )
     )
-    for product_id in released:
+    for product_id in sorted(released):
         await fill_backorders(uow, product_id)
         await publish_stock_level(uow, product_id)
 

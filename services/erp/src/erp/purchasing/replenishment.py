@@ -38,6 +38,9 @@ async def replenish(uow: UnitOfWork, product_id: uuid.UUID) -> PurchaseRequisiti
     them.  Manufactured products are left to MRP.
     """
     session = uow.session
+    # Two transactions short of the same product must not both raise a requisition: lock the
+    # product row (PostgreSQL; SQLite serialises writers anyway), then look at what is open.
+    await session.execute(select(Product.id).where(Product.id == product_id).with_for_update())
     product = await session.get(Product, product_id)
     if product is None or product.product_type != "stocked" or not product.active:
         return None
