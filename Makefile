@@ -37,6 +37,10 @@ contracts: setup
 	$(BIN)/python -m contracts.catalog check
 	$(BIN)/python -m contracts.catalog compat
 
+## The business story, told through the gateway (against `make run`, or a stack of its own).
+demo: setup
+	$(BIN)/python -m devstack.demo
+
 ## The long fault run: thousands of orders while services are killed and the broker frozen.
 chaos: setup
 	$(BIN)/python -m devstack.chaos --orders $${CHAOS_ORDERS:-3000} --seconds $${CHAOS_SECONDS:-300} \
