@@ -12,6 +12,7 @@ from contracts.http.problems import problem_response
 from gateway.deps import require
 from gateway.upstream import Part, Upstream
 from gateway.views.parts import Source, compose, fetch, items
+from gateway.views.schemas import Customer360
 
 router = APIRouter(prefix="/api", tags=["composed views"])
 
@@ -20,6 +21,7 @@ RECENT_ORDERS = 5
 
 @router.get(
     "/customers/{account_id}/360",
+    response_model=Customer360,
     summary="Customer 360: account, contacts, opportunities, cases, timeline, AR and fulfilment",
     description=(
         "CRM's account, contacts, open opportunities, cases and timeline, with ERP's credit "

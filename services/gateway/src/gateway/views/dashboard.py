@@ -9,12 +9,14 @@ from fastapi.responses import JSONResponse
 from contracts.http.auth import Principal
 from gateway.deps import require
 from gateway.views.parts import Source, compose, fetch, items
+from gateway.views.schemas import Dashboard
 
 router = APIRouter(prefix="/api", tags=["composed views"])
 
 
 @router.get(
     "/dashboard",
+    response_model=Dashboard,
     summary="Dashboard: pipeline by stage, P&L this month, AR, low stock, cases at risk",
     description=(
         "Each tile is fetched concurrently with its own timeout and shown only if the caller's "

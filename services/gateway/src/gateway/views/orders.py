@@ -10,6 +10,7 @@ from contracts.http.auth import Principal
 from contracts.http.problems import problem_response
 from gateway.deps import require
 from gateway.views.parts import Source, compose, fetch
+from gateway.views.schemas import OrderTracking
 
 router = APIRouter(prefix="/api", tags=["composed views"])
 
@@ -28,6 +29,7 @@ EXAMPLE = {
 
 @router.get(
     "/orders/{order_id}",
+    response_model=OrderTracking,
     summary="Order tracking: CRM's order with ERP's fulfilment, purchasing, shipping, billing",
     description=(
         "Parts are fetched concurrently, each with a timeout.  A part that could not be fetched "

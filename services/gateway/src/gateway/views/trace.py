@@ -13,12 +13,14 @@ from contracts.http.problems import problem_response
 from gateway.deps import require
 from gateway.upstream import Upstream
 from gateway.views.parts import Source, compose, fetch, items
+from gateway.views.schemas import CaseTrace
 
 router = APIRouter(prefix="/api", tags=["composed views"])
 
 
 @router.get(
     "/cases/{case_id}/trace",
+    response_model=CaseTrace,
     summary="Complaint trace: the case's order, the shipped lots, and each lot's origin",
     description=(
         "Follows a case to its order (CRM), the order's shipments and their lots (ERP), and "
