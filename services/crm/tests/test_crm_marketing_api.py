@@ -154,3 +154,23 @@ async def test_rules_and_campaigns_validate_and_need_marketing_rights(client, as
     ).status_code == 403
     assert (await client.get(f"/campaigns/{uuid.uuid4()}/members")).status_code == 404
     assert len((await client.get("/automation-rules")).json()["items"]) == 0
+
+
+async def test_campaign_status_moves_along_and_completed_campaigns_enroll_no_one(client) -> None:
+    campaign = (await client.post("/campaigns", json={"name": "Autumn"})).json()
+    assert campaign["status"] == "draft"
+    rule = await client.post(
+        "/automation-rules",
+        json={"name": "t", "trigger": "tag_added", "tag": "autumn", "campaign_id": campaign["id"]},
+    )
+    assert rule.status_code == 201
+    for status in ("active", "paused", "active", "completed"):
+        moved = await client.post(f"/campaigns/{campaign['id']}/status", json={"status": status})
+        assert moved.json()["status"] == status
+    back = await client.post(f"/campaigns/{campaign['id']}/status", json={"status": "active"})
+    assert back.status_code == 409
+    await _account(client, "Late", tags=["autumn"])
+    members = (await client.get(f"/campaigns/{campaign['id']}/members")).json()["items"]
+    assert members == []
+    rules = (await client.get("/automation-rules", params={"sort": "-name"})).json()["items"]
+    assert [r["name"] for r in rules] == ["t"]

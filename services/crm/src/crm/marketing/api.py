@@ -15,6 +15,7 @@ from crm.marketing.schemas import (
     CampaignIn,
     CampaignMemberOut,
     CampaignOut,
+    CampaignStatusIn,
     SegmentIn,
     SegmentMember,
     SegmentOut,
@@ -115,15 +116,26 @@ async def get_campaign(campaign_id: uuid.UUID, tx: Tx, _: Read) -> Campaign:
         return await service.load_campaign(session, campaign_id)
 
 
+@router.post("/campaigns/{campaign_id}/status", response_model=CampaignOut)
+async def change_campaign_status(
+    campaign_id: uuid.UUID, body: CampaignStatusIn, tx: Tx, _: Write
+) -> Campaign:
+    """draft -> active <-> paused -> completed; automation never enrolls into a completed one."""
+    async with tx.begin() as uow:
+        return await service.change_campaign_status(uow, campaign_id, body.status)
+
+
 @router.get("/campaigns/{campaign_id}/members", response_model=Page[CampaignMemberOut])
 async def campaign_members(
     campaign_id: uuid.UUID,
     tx: Tx,
     _: Read,
     source: str | None = None,
+    sort: str = "joined_at",
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
+    order = Sort.parse(sort, ("joined_at",))
     stmt = select(CampaignMember).where(CampaignMember.campaign_id == campaign_id)
     if source:
         stmt = stmt.where(CampaignMember.source == source)
@@ -134,7 +146,7 @@ async def campaign_members(
             stmt,
             sort_column=CampaignMember.joined_at,
             id_column=CampaignMember.id,
-            descending=False,
+            descending=order.descending,
             cursor=cursor,
             limit=limit,
         )
@@ -153,9 +165,11 @@ async def list_rules(
     _: Read,
     trigger: str | None = None,
     campaign_id: uuid.UUID | None = None,
+    sort: str = "created_at",
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
+    order = Sort.parse(sort, ("created_at", "name"))
     stmt = select(AutomationRule)
     if trigger:
         stmt = stmt.where(AutomationRule.trigger == trigger)
@@ -165,9 +179,9 @@ async def list_rules(
         items, next_cursor = await paginate(
             session,
             stmt,
-            sort_column=AutomationRule.created_at,
+            sort_column=getattr(AutomationRule, order.field),
             id_column=AutomationRule.id,
-            descending=False,
+            descending=order.descending,
             cursor=cursor,
             limit=limit,
         )

@@ -11,7 +11,7 @@ from contracts.runtime import UnitOfWork
 from crm.activities import service as activities
 from crm.activities.domain import ActivityKind
 from crm.customers.models import Account, FinancialSummary
-from crm.marketing.domain import SegmentFilter, Trigger
+from crm.marketing.domain import CampaignStatus, SegmentFilter, Trigger
 from crm.marketing.models import AutomationRule, Campaign, Segment, SegmentEntry
 from crm.marketing.service import enroll, facts_of
 
@@ -75,7 +75,7 @@ async def _segment_rules(uow: UnitOfWork, account: Account, rules: list[Automati
 
 async def _fire(uow: UnitOfWork, rule: AutomationRule, account: Account, *, cause: str) -> None:
     campaign = await uow.session.get(Campaign, rule.campaign_id)
-    if campaign is None:
+    if campaign is None or campaign.status == CampaignStatus.COMPLETED:
         return
     joined = await enroll(uow, campaign, account.id, f"rule:{rule.name}")
     if joined and rule.task_subject:

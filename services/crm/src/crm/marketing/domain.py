@@ -7,12 +7,27 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
+from contracts.errors import IllegalTransition
+
 
 class CampaignStatus(StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
     PAUSED = "paused"
     COMPLETED = "completed"
+
+
+CAMPAIGN_TRANSITIONS: dict[CampaignStatus, frozenset[CampaignStatus]] = {
+    CampaignStatus.DRAFT: frozenset({CampaignStatus.ACTIVE, CampaignStatus.COMPLETED}),
+    CampaignStatus.ACTIVE: frozenset({CampaignStatus.PAUSED, CampaignStatus.COMPLETED}),
+    CampaignStatus.PAUSED: frozenset({CampaignStatus.ACTIVE, CampaignStatus.COMPLETED}),
+    CampaignStatus.COMPLETED: frozenset(),
+}
+
+
+def check_campaign_transition(current: CampaignStatus, target: CampaignStatus) -> None:
+    if target not in CAMPAIGN_TRANSITIONS[current]:
+        raise IllegalTransition(f"a campaign that is {current} cannot become {target}")
 
 
 class Trigger(StrEnum):

@@ -67,6 +67,12 @@ class CampaignIn(BaseModel):
     owner: str | None = Field(default=None, max_length=100)
 
 
+class CampaignStatusIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    status: CampaignStatus
+
+
 class CampaignOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 

@@ -13,7 +13,12 @@ from contracts.http.pagination import decode_cursor, encode_cursor
 from contracts.runtime import UnitOfWork
 from crm.customers import timeline
 from crm.customers.models import Account, FinancialSummary
-from crm.marketing.domain import AccountFacts, SegmentFilter
+from crm.marketing.domain import (
+    AccountFacts,
+    CampaignStatus,
+    SegmentFilter,
+    check_campaign_transition,
+)
 from crm.marketing.models import AutomationRule, Campaign, CampaignMember, Segment
 from crm.marketing.schemas import AutomationRuleIn, CampaignIn, SegmentIn, SegmentMember
 
@@ -169,6 +174,22 @@ async def load_campaign(session: AsyncSession, campaign_id: uuid.UUID) -> Campai
     campaign = await session.get(Campaign, campaign_id)
     if campaign is None:
         raise NotFound(f"campaign {campaign_id} does not exist")
+    return campaign
+
+
+async def change_campaign_status(
+    uow: UnitOfWork, campaign_id: uuid.UUID, status: CampaignStatus
+) -> Campaign:
+    """Start, pause, resume or complete a campaign; rules stop enrolling into completed ones."""
+    campaign = await load_campaign(uow.session, campaign_id)
+    before = campaign.status
+    check_campaign_transition(CampaignStatus(campaign.status), status)
+    campaign.status = status
+    campaign.updated_at = datetime.now(UTC)
+    await uow.session.flush()
+    await uow.audit(
+        "campaign", campaign.id, "status", before={"status": before}, after={"status": status}
+    )
     return campaign
 
 
