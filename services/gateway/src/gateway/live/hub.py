@@ -60,6 +60,7 @@ class EventHub:
                 await self._task
 
     async def _run(self) -> None:
+        backoff = 0.5
         while True:  # the broker may be down at start or go away; keep trying
             consumer = AIOKafkaConsumer(
                 bootstrap_servers=self.bootstrap_servers,
@@ -77,15 +78,17 @@ class EventHub:
                     batches = await consumer.getmany(timeout_ms=500)
                     if consumer.assignment():
                         self.ready.set()
+                        backoff = 0.5
                     for records in batches.values():
                         for record in records:
                             self.publish(record.topic, record.value)
             except asyncio.CancelledError:
                 raise
-            except Exception:
-                log.exception("live event consumer failed; reconnecting")
+            except Exception as exc:
+                log.warning("live event consumer failed (%s); retrying in %.1fs", exc, backoff)
                 self.ready.clear()
-                await asyncio.sleep(1)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 10.0)
             finally:
                 with contextlib.suppress(Exception):
                     await consumer.stop()
