@@ -21,6 +21,9 @@ async def test_warehouses_are_created_listed_and_unique(client: httpx.AsyncClien
     assert [w["code"] for w in rest["items"]] == ["B-NORTH"]
     newest = (await client.get("/warehouses", params={"sort": "-code"})).json()["items"]
     assert newest[0]["code"] == "B-NORTH"
+    one = await client.get(f"/warehouses/{newest[0]['id']}")
+    assert one.status_code == 200 and one.json()["code"] == "B-NORTH"
+    assert (await client.get(f"/warehouses/{uuid.uuid4()}")).status_code == 404
 
 
 async def test_a_receipt_is_a_move_a_balance_a_lot_and_an_event(

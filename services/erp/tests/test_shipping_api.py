@@ -1,5 +1,6 @@
 """Shipments in-process: picking lots first in first out, the event, shipping once."""
 
+import asyncio
 import uuid
 
 import httpx
@@ -57,6 +58,23 @@ async def test_an_order_ships_once(client: httpx.AsyncClient) -> None:
     assert again.status_code == 409
     assert again.headers["content-type"] == "application/problem+json"
     assert await levels(client, pump) == {where["id"]: (3, 0)}
+    assert len(await published(client, "ShipmentDispatched")) == 1
+
+
+async def test_two_requests_racing_to_ship_an_order_ship_it_once(
+    client: httpx.AsyncClient,
+) -> None:
+    where = await warehouse(client)
+    pump = await product(client)
+    await receive(client, pump, where, 5)
+    order_id = await confirm(client, [(pump, 3)])
+
+    responses = await asyncio.gather(
+        *(client.post("/shipments", json={"order_id": str(order_id)}) for _ in range(3))
+    )
+
+    assert sorted(r.status_code for r in responses) == [201, 409, 409]
+    assert await levels(client, pump) == {where["id"]: (2, 0)}
     assert len(await published(client, "ShipmentDispatched")) == 1
 
 

@@ -66,6 +66,14 @@ async def list_warehouses(
     return {"items": items, "next_cursor": next_cursor}
 
 
+@router.get("/warehouses/{warehouse_id}", response_model=WarehouseOut)
+async def get_warehouse(
+    warehouse_id: uuid.UUID, tx: Tx, _: Annotated[Principal, Depends(require("inventory:read"))]
+) -> Warehouse:
+    async with tx.read() as session:
+        return await service.get_warehouse(session, warehouse_id)
+
+
 @router.post("/stock/receipts", status_code=201, response_model=StockMoveOut)
 async def receive_stock(
     body: ReceiptIn, tx: Tx, _: Annotated[Principal, Depends(require("inventory:write"))]
