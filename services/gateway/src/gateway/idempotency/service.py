@@ -17,6 +17,9 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from gateway.idempotency.models import IdempotencyRecord
 
+# Far longer than any upstream call may take; an older unanswered claim was abandoned.
+IN_FLIGHT_LIMIT = timedelta(minutes=2)
+
 
 @dataclass(frozen=True)
 class Claimed:
@@ -83,6 +86,9 @@ async def claim(
     if existing.request_hash != fingerprint:
         return KeyReused()
     if existing.status is None:
+        if existing.created_at < now - IN_FLIGHT_LIMIT:
+            # Its holder died mid-request (a crashed replica): free the key for the retry.
+            await release(sessions, existing.id)
         return InFlight()
     return Replay(existing.status, existing.content_type, existing.body or b"")
 
