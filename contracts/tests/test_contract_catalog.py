@@ -10,7 +10,12 @@ from referencing.jsonschema import DRAFT202012
 
 from contracts.catalog import ASYNCAPI_FILE, GENERATE_COMMAND, RELEASE_COMMAND, SCHEMAS_DIR
 from contracts.catalog.compat import compare_catalogs
-from contracts.catalog.examples import example_envelope, example_event, example_payload
+from contracts.catalog.examples import (
+    draft_example,
+    example_envelope,
+    example_event,
+    example_payload,
+)
 from contracts.catalog.files import current_catalog, released_catalog, stale_files
 from contracts.catalog.schemas import ENVELOPE_PATH, published_event_classes, schema_path
 from contracts.envelope import Event
@@ -46,6 +51,13 @@ def test_every_event_type_is_documented_and_has_a_valid_example(event_cls: type[
     payload = example_payload(event_cls)
     assert event.partition_key() in {str(v) for v in payload.values()}, "the key is a field"
     Draft202012Validator(_committed(schema_path(event_cls))).validate(payload)
+
+
+@pytest.mark.parametrize("event_cls", EVENTS, ids=lambda c: c.event_type)
+def test_the_generator_drafts_a_valid_example_for_a_new_event_type(
+    event_cls: type[Event],
+) -> None:
+    event_cls.model_validate(draft_example(event_cls))
 
 
 @pytest.mark.parametrize("event_cls", EVENTS, ids=lambda c: c.event_type)

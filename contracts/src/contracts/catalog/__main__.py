@@ -26,7 +26,11 @@ from contracts.catalog.files import (
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m contracts.catalog", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m contracts.catalog",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("command", choices=["generate", "check", "compat", "release"])
     args = parser.parse_args(argv)
     if args.command == "generate":

@@ -77,6 +77,8 @@ def _draft_value(name: str, schema: dict[str, Any], defs: dict[str, Any]) -> Any
             return "0.23" if "rate" in name else "249.00"
         non_null = [b for b in branches if b.get("type") != "null"]
         return _draft_value(name, non_null[0], defs) if non_null else None
+    if "const" in schema:
+        return schema["const"]
     if "enum" in schema:
         return schema["enum"][0]
     kind = schema.get("type")
@@ -86,7 +88,8 @@ def _draft_value(name: str, schema: dict[str, Any], defs: dict[str, Any]) -> Any
         item = _draft_value(name.removesuffix("s"), schema.get("items", {}), defs)
         return [item] * max(1, schema.get("minItems", 1))
     if kind == "integer":
-        return max(schema.get("minimum", 1), 3 if name == "revision" else 5)
+        wanted = max(schema.get("minimum", 1), 3 if name == "revision" else 5)
+        return min(wanted, schema.get("maximum", wanted))
     if kind == "number":
         return 1.5
     if kind == "boolean":
@@ -110,4 +113,5 @@ def _draft_string(name: str, schema: dict[str, Any]) -> str:
         return "DOC-1042"
     if name == "email":
         return "buyer@example.com"
-    return f"example {name.replace('_', ' ')}"
+    text = f"example {name.replace('_', ' ')}"
+    return text[: schema.get("maxLength", len(text))]
