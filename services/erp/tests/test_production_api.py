@@ -1,14 +1,19 @@
 """BOMs and work orders in-process: what each request commits, and what it refuses."""
 
 import asyncio
+import json
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any
 
 import httpx
+from jsonschema import Draft202012Validator
 from sqlalchemy import select
 
+from contracts.catalog import SCHEMAS_DIR
+from contracts.catalog.schemas import schema_path
+from contracts.envelope import event_class
 from contracts.events.common import OrderLine
 from contracts.events.crm import OrderConfirmed
 from devstack import testing
@@ -56,6 +61,21 @@ async def _outbox(client: httpx.AsyncClient) -> list[str]:
     async with runtime.transactions.read() as session:
         outbox = runtime.tables.outbox
         return list(await session.scalars(select(outbox.c.event_type).order_by(outbox.c.id)))
+
+
+async def _published(client: httpx.AsyncClient, event_type: str) -> list[dict[str, Any]]:
+    """Payloads of one event type in the outbox, each checked against its published schema."""
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    outbox = runtime.tables.outbox
+    async with runtime.transactions.read() as session:
+        rows = await session.scalars(
+            select(outbox.c.envelope).where(outbox.c.event_type == event_type)
+        )
+        envelopes = [json.loads(row) for row in rows]
+    schema = json.loads((SCHEMAS_DIR / schema_path(event_class(event_type))).read_text())
+    for envelope in envelopes:
+        Draft202012Validator(schema).validate(envelope["payload"])
+    return [e["payload"] for e in envelopes]
 
 
 async def _released(client: httpx.AsyncClient, product: str, warehouse: str, qty: int) -> str:
@@ -157,7 +177,8 @@ async def test_completing_a_work_order_consumes_lots_and_books_the_finished_lot(
     moves = (await client.get("/stock/moves", params={"kind": "production"})).json()["items"]
     booked = sorted((m["product_id"], m["lot"], m["quantity"]) for m in moves)
     assert booked == sorted([(motor, "M-OLD", -3), (motor, "M-NEW", -5), (pump, "PUMP-001", 4)])
-    assert "WorkOrderCompleted" in await _outbox(client)
+    [event] = await _published(client, "WorkOrderCompleted")
+    assert (event["product_id"], event["quantity"], event["lot"]) == (pump, 4, "PUMP-001")
     again = await client.post(f"/work-orders/{work_order}/complete")
     assert again.status_code == 409
     # A lot number names one batch: the next work order may not reuse one.
