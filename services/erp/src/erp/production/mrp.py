@@ -35,12 +35,16 @@ async def _sums(session: AsyncSession, stmt: object) -> dict[uuid.UUID, int]:
 
 
 async def positions(session: AsyncSession) -> tuple[dict[uuid.UUID, Position], set[uuid.UUID]]:
-    """Every stocked or manufactured active product's position, and which are manufactured."""
+    """Every active stocked or manufactured product's position, and which products are made."""
     products = (
         await session.execute(
             select(
-                Product.id, Product.product_type, Product.reorder_point, Product.reorder_quantity
-            ).where(Product.active.is_(True), Product.product_type != "service")
+                Product.id,
+                Product.product_type,
+                Product.active,
+                Product.reorder_point,
+                Product.reorder_quantity,
+            ).where(Product.product_type != "service")
         )
     ).all()
     stock = {
@@ -96,9 +100,10 @@ async def positions(session: AsyncSession) -> tuple[dict[uuid.UUID, Position], s
             open_supply=supply.get(product_id, 0),
             committed=committed.get(product_id, 0),
         )
-        for product_id, _type, reorder_point, reorder_quantity in products
+        for product_id, _type, active, reorder_point, reorder_quantity in products
+        if active
     }
-    manufactured = {p for p, product_type, _rp, _rq in products if product_type == MANUFACTURED}
+    manufactured = {p for p, product_type, *_ in products if product_type == MANUFACTURED}
     return result, manufactured
 
 
@@ -154,7 +159,9 @@ async def run_mrp(uow: UnitOfWork, warehouse_id: uuid.UUID | None = None) -> Mrp
     session.add(run)
     await session.flush()
     known, manufactured = await positions(session)
-    proposal: Plan[uuid.UUID] = plan(known, await bom_graph(session), manufactured)
+    # A BOM left on a product that is no longer manufactured does not make it made here.
+    boms = {p: parts for p, parts in (await bom_graph(session)).items() if p in manufactured}
+    proposal: Plan[uuid.UUID] = plan(known, boms, manufactured)
     named = {o.product for o in proposal.orders} | {p for p, _ in proposal.without_bom}
     skus = {
         product_id: sku
