@@ -1,7 +1,8 @@
 """Each service keeps its side of the contract.
 
 - What it publishes validates against the committed JSON Schemas: the real apps run
-  in-process through a few writes, and every outbox envelope is checked.
+  in-process through a few writes (API calls, and the other service's events applied by the
+  service's own handlers), and every outbox envelope is checked.
 - What it consumes is something a service publishes: every event type in its HANDLERS map
   is registered, on a topic another (or the same) service produces, and constructed
   somewhere in that producer's code.
@@ -114,9 +115,23 @@ async def test_what_crm_publishes_validates_against_the_schemas(
     assert {"AccountRegistered", "OrderConfirmed", "OrderCancelled"} <= seen
 
 
+async def _as_erp_consumer_would(erp_app: httpx.AsyncClient, event: Event) -> None:
+    """Apply a CRM event with ERP's own handlers, in one unit of work, as its consumer does."""
+    from erp.events import HANDLERS
+
+    handlers = HANDLERS[type(event)]
+    envelope = Envelope.wrap(event, producer="crm")
+    async with _runtime(erp_app).transactions.begin() as uow:
+        for handler in handlers if isinstance(handlers, list) else [handlers]:
+            await handler(uow, event, envelope)
+
+
 async def test_what_erp_publishes_validates_against_the_schemas(
     erp_app: httpx.AsyncClient,
 ) -> None:
+    from contracts.events.common import OrderLine
+    from contracts.events.crm import AccountRegistered, OrderCancelled, OrderConfirmed
+
     body = {
         "sku": "PUMP-1",
         "name": "Pump",
@@ -131,8 +146,34 @@ async def test_what_erp_publishes_validates_against_the_schemas(
         headers={"If-Match": f'"{product["version"]}"'},
     )
     assert changed.status_code == 200, changed.text
+    warehouse = created(await erp_app.post("/warehouses", json={"code": "W1", "name": "Main"}))
+    receipt = {"product_id": product["id"], "warehouse_id": warehouse["id"], "quantity": 3}
+    created(await erp_app.post("/stock/receipts", json=receipt))
+
+    account_id = uuid.uuid4()
+    await _as_erp_consumer_would(erp_app, AccountRegistered(account_id=account_id, name="N"))
+    for quantity in (5, 2):  # the first is short (and then cancelled), the second fits
+        order_id = uuid.uuid4()
+        line = OrderLine(
+            product_id=product["id"], sku="PUMP-1", quantity=quantity, unit_price=Decimal("12")
+        )
+        confirmed = OrderConfirmed(
+            order_id=order_id, order_number=f"SO-{quantity}", account_id=account_id,
+            currency="EUR", lines=[line], total=Decimal(12 * quantity),
+            confirmed_at=datetime.now(UTC),
+        )  # fmt: skip
+        await _as_erp_consumer_would(erp_app, confirmed)
+        if quantity == 5:
+            cancelled = OrderCancelled(order_id=order_id, account_id=account_id)
+            await _as_erp_consumer_would(erp_app, cancelled)
     seen = _assert_valid("erp", await _outbox(erp_app))
-    assert "ProductPublished" in seen
+    assert {
+        "ProductPublished",
+        "StockLevelChanged",
+        "StockReservationFailed",
+        "StockReleased",
+        "StockReserved",
+    } <= seen
 
 
 def _consumed(service: str) -> list[type[Event]]:
