@@ -123,3 +123,22 @@ async def test_customers_see_only_their_own_invoices_and_balance(
     problem(await client.get("/reports/trial-balance", headers=me), 403)
     problem(await client.get("/credit-holds", headers=me), 403)
     assert (await client.post("/payments", headers=me, json={})).status_code == 403
+
+
+async def test_a_shipment_dated_in_a_closed_month_is_invoiced_in_the_next_open_one(
+    client: httpx.AsyncClient,
+) -> None:
+    pump = await product(client)
+    account = await customer(client, terms=10)
+    order = await confirm(client, account, [(pump, 1, "100.00")])
+    ok(await client.post("/ledger/periods/2026-03/close"))
+
+    await dispatch(client, order, [(pump, 1)], at=datetime(2026, 3, 31, 23, 59, tzinfo=UTC))
+
+    [invoice] = ok(await client.get("/invoices"))["items"]
+    assert (invoice["number"], invoice["issued_on"], invoice["due_on"]) == (
+        "INV-2026-000001",
+        "2026-04-01",
+        "2026-04-11",
+    )
+    assert {e["entry_date"] for e in await entries(client)} == {"2026-04-01"}

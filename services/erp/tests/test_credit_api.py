@@ -2,6 +2,7 @@
 finance or by payment (then reserved in the same transaction)."""
 
 import uuid
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import httpx
@@ -18,7 +19,8 @@ from erp_finance_helpers import (
     stocked,
 )
 
-from contracts.events.crm import AccountRegistered, AccountsMerged
+from contracts.events.common import OrderLine
+from contracts.events.crm import AccountRegistered, AccountsMerged, OrderConfirmed
 
 
 async def _reserved(client: httpx.AsyncClient, item: dict[str, str]) -> int:
@@ -156,3 +158,24 @@ async def test_crm_raising_the_limit_releases_and_a_merge_moves_receivables(
     problem(await client.get(f"/customers/{account}"), 404)
     [invoice] = ok(await client.get("/invoices"))["items"]
     assert invoice["account_id"] == str(survivor)
+
+
+async def test_a_resent_confirmation_keeps_the_first_credit_decision(
+    client: httpx.AsyncClient,
+) -> None:
+    pump = await stocked(client, 10)
+    account = await customer(client, credit_limit="200.00")
+    order = await confirm(client, account, [(pump, 1, "100.00")])  # 123.00: reserved
+    await ship(client, order)  # open AR now 123.00
+    assert [x["order_id"] for x in await published(client, "StockReserved")] == [str(order)]
+    again = OrderConfirmed(
+        order_id=order,
+        order_number="SO-again",
+        account_id=account,
+        currency="EUR",
+        lines=[OrderLine(product_id=pump["id"], sku=pump["sku"], quantity=1, unit_price=100)],
+        total=Decimal("123.00"),
+        confirmed_at=datetime.now(UTC),
+    )
+    await deliver(client, again)  # 123 + 123 > 200, but this order already passed
+    assert await published(client, "OrderCreditHold") == []
