@@ -104,6 +104,11 @@ def test_a_new_optional_field_and_new_documentation_are_additive() -> None:
 
     verdict = compare_catalogs(_catalog(V1), _catalog(Richer, "1.1"))
     assert verdict.ok and not verdict.allowed
+    assert sorted(c.path for c in verdict.additive) == ["channel", "coupon"]
+
+    unbumped = compare_catalogs(_catalog(V1), _catalog(Richer, "1.0"))
+    assert unbumped.ok, "a forgotten minor bump is reported, not fatal"
+    assert "minor-not-bumped" in {c.kind for c in unbumped.additive}
 
 
 def test_a_new_event_type_is_additive() -> None:

@@ -4,7 +4,8 @@ A change is *breaking* when a reader or a stored message of the released contrac
 longer be understood: a removed event type, a removed field, a retyped field (type, format,
 const/enum or constraint changed), a new required field, or a required field made optional.
 Breaking changes are allowed only with a new major version of that event type.  Everything
-else (new event types, new optional fields, documentation) is additive.
+else (new event types, new optional fields, documentation) is additive; a new field without a
+minor version bump is reported, not refused.
 """
 
 from __future__ import annotations
@@ -55,8 +56,12 @@ def compare_catalogs(released: dict[str, Any], current: dict[str, Any]) -> Verdi
         if new is None:
             breaking.append(Change(name, "", "removed-event", "the event type is gone"))
             continue
-        changes = compare_schemas(name, old["schema"], new["schema"])
+        comparison = _Comparison(name, old["schema"], new["schema"])
+        changes = comparison.changes
         old_major, new_major = _major(old["schema_version"]), _major(new["schema_version"])
+        additive += comparison.additions
+        if comparison.additions and new["schema_version"] == old["schema_version"]:
+            additive.append(Change(name, "", "minor-not-bumped", f"still {new['schema_version']}"))
         if new_major > old_major:
             allowed += changes
         elif new_major < old_major:
@@ -75,15 +80,19 @@ def _major(schema_version: str) -> int:
 
 def compare_schemas(subject: str, old: dict[str, Any], new: dict[str, Any]) -> list[Change]:
     """The breaking differences between two JSON Schemas of one payload."""
-    return _Comparison(subject, old.get("$defs", {}), new.get("$defs", {})).schema(old, new, "")
+    return _Comparison(subject, old, new).changes
 
 
 class _Comparison:
-    def __init__(self, subject: str, old_defs: dict[str, Any], new_defs: dict[str, Any]) -> None:
+    """Walks two schemas of one payload: ``changes`` break readers, ``additions`` do not."""
+
+    def __init__(self, subject: str, old: dict[str, Any], new: dict[str, Any]) -> None:
         self.subject = subject
-        self.old_defs = old_defs
-        self.new_defs = new_defs
+        self.old_defs = old.get("$defs", {})
+        self.new_defs = new.get("$defs", {})
         self.changes: list[Change] = []
+        self.additions: list[Change] = []
+        self.schema(old, new, "")
 
     def _resolve(self, schema: dict[str, Any], defs: dict[str, Any]) -> dict[str, Any]:
         while "$ref" in schema:
@@ -117,10 +126,12 @@ class _Comparison:
             if name in old_req and name not in new_req:
                 self._add(field, "required-field-made-optional", "readers rely on it")
             self.schema(old_prop, new_props[name], field)
-        for name in new_props.keys() - old_props.keys():
+        for name in sorted(new_props.keys() - old_props.keys()):
+            field = f"{path}.{name}" if path else name
             if name in new_req:
-                field = f"{path}.{name}" if path else name
                 self._add(field, "new-required-field", "stored messages do not have it")
+            else:
+                self.additions.append(Change(self.subject, field, "new-optional-field", "minor"))
 
     def _union(self, old: dict[str, Any], new: dict[str, Any], path: str) -> None:
         old_branches, new_branches = old.get("anyOf"), new.get("anyOf")
