@@ -140,6 +140,7 @@ def _schemas(events: list[type[Event]]) -> dict[str, Any]:
 
 def asyncapi_document() -> dict[str, Any]:
     events = published_event_classes()
+    topics = {t.name: t for t in TOPICS}
     by_topic = {t.name: [e for e in events if e.topic == t.name] for t in TOPICS}
     used = [t for t in TOPICS if by_topic[t.name]]
     return {
@@ -161,10 +162,6 @@ def asyncapi_document() -> dict[str, Any]:
         },
         "components": {
             "schemas": _schemas(events),
-            "messages": {e.event_type: _message(e, _topic(e)) for e in events},
+            "messages": {e.event_type: _message(e, topics[e.topic]) for e in events},
         },
     }
-
-
-def _topic(event_cls: type[Event]) -> Topic:
-    return next(t for t in TOPICS if t.name == event_cls.topic)

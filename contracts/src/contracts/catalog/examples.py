@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from contracts.catalog import EXAMPLES_DIR
 from contracts.envelope import Envelope, Event
+from contracts.topics import topic
 
 _IDS = uuid.UUID("6f1c2b9e-3d4a-4e8b-9a1f-0c2d3e4f5a6b")
 EXAMPLE_TIME = "2026-03-02T09:30:00Z"
@@ -35,22 +37,14 @@ def example_event(event_cls: type[Event]) -> Event:
 def example_envelope(event_cls: type[Event]) -> Envelope:
     """The example as it travels: wrapped with fixed ids and time, so generated files are
     stable."""
-    from datetime import datetime
-
     event = example_event(event_cls)
     return Envelope.wrap(
         event,
-        producer=_producer(event_cls),
+        producer=topic(event_cls.topic).producer,
         event_id=uuid.uuid5(_IDS, f"event:{event_cls.event_type}"),
         occurred_at=datetime.fromisoformat(EXAMPLE_TIME),
         correlation_id="req-7f3a9c",
     )
-
-
-def _producer(event_cls: type[Event]) -> str:
-    from contracts.topics import topic
-
-    return topic(event_cls.topic).producer
 
 
 def draft_example(event_cls: type[Event]) -> dict[str, Any]:
