@@ -1,4 +1,5 @@
-"""The aiokafka example of contracts/README.md runs, against the real broker, as written."""
+"""contracts/README.md tells the truth: its aiokafka example runs against the real broker as
+written, and its topic table lists every topic and event type."""
 
 import asyncio
 import re
@@ -9,9 +10,11 @@ from typing import Any
 from aiokafka import AIOKafkaProducer
 
 from contracts.catalog.examples import example_payload
+from contracts.catalog.schemas import published_event_classes
 from contracts.envelope import Envelope, Event
 from contracts.events.erp import ProductPublished
 from contracts.runtime.kafka import ensure_topics
+from contracts.topics import TOPICS
 from devstack.stack import Broker
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -66,3 +69,20 @@ async def test_the_readme_consumer_applies_each_event_once(broker: Broker) -> No
 
 def _product(payload: dict[str, Any], revision: int) -> ProductPublished:
     return ProductPublished.model_validate({**payload, "revision": revision})
+
+
+def test_the_guide_lists_every_topic_with_its_producer_key_and_events() -> None:
+    rows = {
+        cells[0].strip("` "): cells
+        for line in README.read_text().splitlines()
+        if line.startswith("| `") and len(cells := line.strip("|").split("|")) == 4
+    }
+    for t in TOPICS:
+        events = [e.event_type for e in published_event_classes() if e.topic == t.name]
+        if not events:
+            continue
+        assert t.name in rows, f"contracts/README.md: add the topic {t.name} to the table"
+        _, producer, key, listed = (cell.strip() for cell in rows[t.name])
+        assert (producer, key) == (t.producer, t.key)
+        missing = set(events) - {name.strip() for name in listed.split(",")}
+        assert not missing, f"contracts/README.md: add {sorted(missing)} to the row of {t.name}"

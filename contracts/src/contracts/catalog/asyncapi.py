@@ -34,6 +34,12 @@ def _headers() -> dict[str, Any]:
                 "type": "string",
                 "description": "Same as the envelope's correlation_id; absent when it is null.",
             },
+            "traceparent": {
+                "type": "string",
+                "description": "W3C trace context of the request that raised the event, when it "
+                "was traced; absent on replayed messages.",
+            },
+            "tracestate": {"type": "string", "description": "W3C trace state, with traceparent."},
         },
         "required": ["event_type"],
     }
