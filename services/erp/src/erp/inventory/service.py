@@ -154,7 +154,8 @@ async def transfer_stock(
     """Move unreserved stock between warehouses, lot by lot (oldest first unless ``lot``).
 
     Each lot leaves with a negative ``transfer`` move and arrives with a positive one, so the
-    ledger of both warehouses stays complete and the lots keep their numbers.
+    ledger of both warehouses stays complete and the lots keep their numbers.  At the
+    destination a lot counts as received when it arrives there (for first in, first out).
     """
     if from_warehouse_id == to_warehouse_id:
         raise InvalidRequest(
