@@ -59,6 +59,10 @@ async def test_segment_membership_is_computed_from_fields_and_money(client, deli
     ).json()
     assert [m["name"] for m in page2["items"]] == ["Small North"] and page2["next_cursor"] is None
     assert (await client.post("/segments", json=NORTH_BIG)).status_code == 409
+    forged = await client.get(
+        f"/segments/{segment.json()['id']}/members", params={"cursor": "WyJhIiwgIngiXQ"}
+    )
+    assert forged.status_code == 422
     bad = await client.post("/segments", json={"name": "x", "filter": {"colour": "red"}})
     assert bad.json()["errors"][0]["field"] == "body.filter.colour"
     assert len((await client.get("/segments")).json()["items"]) == 1

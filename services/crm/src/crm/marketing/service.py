@@ -4,7 +4,7 @@ import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -82,16 +82,22 @@ async def segment_members(
     ):
         if allowed:
             stmt = stmt.where(column.in_(allowed))
-    after: tuple[str, str] | None = None
     if cursor:
+        # Keyset in SQL, so the database's collation orders pages as it orders names.
         name, row_id = decode_cursor(cursor)
-        after = (str(name), row_id)
-        stmt = stmt.where(Account.name >= after[0])
+        try:
+            last_id = uuid.UUID(row_id)
+        except ValueError:
+            raise InvalidRequest(
+                "the cursor is not one this API issued",
+                errors=[{"field": "query.cursor", "message": "invalid cursor"}],
+            ) from None
+        stmt = stmt.where(
+            or_(Account.name > name, and_(Account.name == name, Account.id > last_id))
+        )
     members: list[SegmentMember] = []
     next_cursor = None
     for account, summary in (await session.execute(stmt)).all():
-        if after and (account.name, str(account.id)) <= after:
-            continue
         facts = facts_of(account, summary)
         if not rule.matches(facts):
             continue
