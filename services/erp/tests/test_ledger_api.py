@@ -128,6 +128,20 @@ async def test_corrections_are_reversals_and_posted_rows_are_immutable(
         with pytest.raises(Exception, match="immutable"):
             async with runtime.transactions.begin() as uow:
                 await uow.session.execute(text(statement))
+    # Nor can a line be slipped into a posted entry: its lines must match its totals.
+    with pytest.raises(Exception, match="balance"):
+        async with runtime.transactions.begin() as uow:
+            await uow.session.execute(
+                text(
+                    "INSERT INTO journal_lines (entry_id, account_code, debit, credit) "
+                    "VALUES (:entry, '1000', :amount, 0)"
+                ),
+                {"entry": posted["id"], "amount": 50_000 if _sqlite(runtime) else D("5.00")},
+            )
+
+
+def _sqlite(runtime: object) -> bool:
+    return runtime.engine.dialect.name == "sqlite"  # type: ignore[attr-defined, no-any-return]
 
 
 async def test_a_closed_period_refuses_postings_dated_inside_it(client: httpx.AsyncClient) -> None:

@@ -399,9 +399,11 @@ def upgrade() -> None:
         )
     _seed_chart_of_accounts()
     _refuse_changes_to_posted_entries()
+    _check_lines_against_their_entry()
 
 
 def downgrade() -> None:
+    _drop_balance_triggers()
     _drop_immutability_triggers()
     with op.batch_alter_table("supplier_payments", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_supplier_payments_supplier_id"))
@@ -542,3 +544,53 @@ def _drop_immutability_triggers() -> None:
     for table in JOURNAL_TABLES:
         for action in ("update", "delete"):
             op.execute(f"DROP TRIGGER IF EXISTS {table}_no_{action}")
+
+
+def _check_lines_against_their_entry() -> None:
+    """The lines of an entry add up to its header's (equal) debit and credit totals.
+
+    PostgreSQL checks it at commit (a deferred constraint trigger), so an entry must balance
+    exactly.  SQLite cannot defer, so it refuses any line that takes the lines beyond the
+    header's totals (an entry can never be over-posted, nor tampered with afterwards).
+    """
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute(
+            """
+            CREATE FUNCTION check_journal_balance() RETURNS trigger LANGUAGE plpgsql AS $$
+            DECLARE debits numeric; credits numeric; header_debit numeric; header_credit numeric;
+            BEGIN
+                SELECT coalesce(sum(debit), 0), coalesce(sum(credit), 0) INTO debits, credits
+                FROM journal_lines WHERE entry_id = NEW.entry_id;
+                SELECT total_debit, total_credit INTO header_debit, header_credit
+                FROM journal_entries WHERE id = NEW.entry_id;
+                IF debits <> header_debit OR credits <> header_credit THEN
+                    RAISE EXCEPTION 'journal entry % does not balance: lines % / %, entry % / %',
+                        NEW.entry_id, debits, credits, header_debit, header_credit;
+                END IF;
+                RETURN NULL;
+            END $$
+            """
+        )
+        op.execute(
+            "CREATE CONSTRAINT TRIGGER journal_lines_balanced AFTER INSERT ON journal_lines "
+            "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION check_journal_balance()"
+        )
+        return
+    op.execute(
+        """
+        CREATE TRIGGER journal_lines_within_entry AFTER INSERT ON journal_lines
+        WHEN (SELECT sum(debit) FROM journal_lines WHERE entry_id = NEW.entry_id)
+               > (SELECT total_debit FROM journal_entries WHERE id = NEW.entry_id)
+          OR (SELECT sum(credit) FROM journal_lines WHERE entry_id = NEW.entry_id)
+               > (SELECT total_credit FROM journal_entries WHERE id = NEW.entry_id)
+        BEGIN SELECT RAISE(ABORT, 'journal lines do not balance with their entry'); END
+        """
+    )
+
+
+def _drop_balance_triggers() -> None:
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP TRIGGER IF EXISTS journal_lines_balanced ON journal_lines")
+        op.execute("DROP FUNCTION IF EXISTS check_journal_balance()")
+        return
+    op.execute("DROP TRIGGER IF EXISTS journal_lines_within_entry")
