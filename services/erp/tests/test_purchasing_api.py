@@ -286,3 +286,17 @@ async def test_purchasing_is_for_purchasing_roles(client: httpx.AsyncClient, key
     buyer = keys.headers("purchasing")
     response = await client.post("/suppliers", json={"code": "B1", "name": "B"}, headers=buyer)
     assert response.status_code == 201
+
+
+async def test_a_buyer_may_cancel_an_open_requisition(client: httpx.AsyncClient) -> None:
+    pump = await product(client)
+    await confirm(client, [(pump, 1)])
+    [requisition] = await _requisitions(client, pump)
+
+    cancelled = await client.post(f"/requisitions/{requisition['id']}/cancel")
+    again = await client.post(f"/requisitions/{requisition['id']}/cancel")
+    convert = await client.post(f"/requisitions/{requisition['id']}/convert")
+
+    assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
+    assert again.status_code == 409 and convert.status_code == 409
+    assert (await client.post(f"/requisitions/{uuid.uuid4()}/cancel")).status_code == 404

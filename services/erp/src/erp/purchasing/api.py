@@ -120,6 +120,12 @@ async def convert_requisition(
         )
 
 
+@router.post("/requisitions/{requisition_id}/cancel", response_model=RequisitionOut)
+async def cancel_requisition(requisition_id: uuid.UUID, tx: Tx, _: Writer) -> PurchaseRequisition:
+    async with tx.begin() as uow:
+        return await orders.cancel_requisition(uow, requisition_id)
+
+
 @router.post("/purchase-orders", status_code=201, response_model=PurchaseOrderOut)
 async def create_purchase_order(
     body: PurchaseOrderIn, response: Response, tx: Tx, _: Writer

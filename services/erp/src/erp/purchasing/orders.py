@@ -236,6 +236,25 @@ async def convert_requisition(
     return order
 
 
+async def cancel_requisition(uow: UnitOfWork, requisition_id: uuid.UUID) -> PurchaseRequisition:
+    """A buyer rejects an open requisition (a later shortage raises a new one)."""
+    requisition = await uow.session.get(PurchaseRequisition, requisition_id)
+    if requisition is None:
+        raise NotFound(f"requisition {requisition_id} does not exist")
+    if requisition.status != "open":
+        raise IllegalTransition(f"requisition {requisition.number} is {requisition.status}")
+    requisition.status = "cancelled"
+    await uow.session.flush()
+    await uow.audit(
+        "requisition",
+        requisition.id,
+        "cancelled",
+        before={"status": "open"},
+        after={"status": "cancelled"},
+    )
+    return requisition
+
+
 async def change_status(
     uow: UnitOfWork, purchase_order_id: uuid.UUID, target: str, expected_version: int | None
 ) -> PurchaseOrder:
