@@ -98,7 +98,7 @@ async def paginate(
     limit = max(1, min(limit, MAX_LIMIT))
     if cursor:
         value, row_id = decode_cursor(cursor)
-        id_value: Any = UUID(row_id) if _is_uuid(id_column) else _as_id(row_id)
+        id_value: Any = UUID(row_id) if _is_uuid(id_column) else _as_id(row_id, id_column)
         if descending:
             after = or_(sort_column < value, and_(sort_column == value, id_column < id_value))
         else:
@@ -121,5 +121,11 @@ def _is_uuid(column: InstrumentedAttribute[Any]) -> bool:
         return False
 
 
-def _as_id(raw: str) -> Any:
+def _as_id(raw: str, column: InstrumentedAttribute[Any]) -> Any:
+    try:
+        python_type = column.type.python_type
+    except NotImplementedError:
+        python_type = None
+    if python_type is str:  # a text key that happens to be all digits stays text
+        return raw
     return int(raw) if raw.lstrip("-").isdigit() else raw

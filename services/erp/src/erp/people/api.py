@@ -73,11 +73,11 @@ async def list_rules(
     tx: Tx,
     _: Annotated[Principal, Depends(require("people:read"))],
     username: str | None = None,
-    sort: str = "-valid_from",
+    sort: str = "-created_at",
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    order = Sort.parse(sort, ("valid_from", "created_at"))
+    order = Sort.parse(sort, ("created_at",))
     stmt = select(CommissionRule)
     if username:
         stmt = stmt.where(CommissionRule.username == username)

@@ -131,7 +131,7 @@ async def list_entries(
     limit: Limit = 50,
 ) -> dict[str, object]:
     staff_only(caller)
-    order = Sort.parse(sort, ("id", "entry_date"))
+    order = Sort.parse(sort, ("id",))
     stmt = select(JournalEntry)
     if source:
         stmt = stmt.where(JournalEntry.source == source)

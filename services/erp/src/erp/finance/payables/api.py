@@ -50,7 +50,7 @@ async def list_bills(
     limit: Limit = 50,
 ) -> dict[str, object]:
     staff_only(caller)
-    order = Sort.parse(sort, ("created_at", "due_on", "bill_date", "amount"))
+    order = Sort.parse(sort, ("created_at", "amount"))
     stmt = select(SupplierBill)
     if supplier_id:
         stmt = stmt.where(SupplierBill.supplier_id == supplier_id)
@@ -88,7 +88,7 @@ async def list_supplier_payments(
     limit: Limit = 50,
 ) -> dict[str, object]:
     staff_only(caller)
-    order = Sort.parse(sort, ("created_at", "paid_on", "amount"))
+    order = Sort.parse(sort, ("created_at", "amount"))
     stmt = select(SupplierPayment)
     if supplier_id:
         stmt = stmt.where(SupplierPayment.supplier_id == supplier_id)

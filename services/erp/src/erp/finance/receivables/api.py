@@ -53,7 +53,7 @@ async def list_invoices(
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    order = Sort.parse(sort, ("created_at", "number", "due_on", "issued_on", "total"))
+    order = Sort.parse(sort, ("created_at", "number", "total"))
     stmt = select(Invoice)
     if caller.is_customer:
         stmt = stmt.where(Invoice.account_id == caller.account_id)
@@ -128,7 +128,7 @@ async def list_payments(
     cursor: str | None = None,
     limit: Limit = 50,
 ) -> dict[str, object]:
-    order = Sort.parse(sort, ("created_at", "received_on", "amount"))
+    order = Sort.parse(sort, ("created_at", "amount"))
     stmt = select(Payment)
     if caller.is_customer:
         stmt = stmt.where(Payment.account_id == caller.account_id)
