@@ -9,6 +9,7 @@ from fastapi.responses import JSONResponse
 from contracts.http.auth import Principal
 from contracts.http.problems import problem_response
 from gateway.deps import require
+from gateway.upstream import Part
 from gateway.views.parts import Source, compose, fetch
 from gateway.views.schemas import OrderTracking
 
@@ -62,7 +63,7 @@ async def track_order(
         return problem_response(404, "Not found", f"order {order_id} does not exist")
     if parts["fulfilment"].status == 404:
         # Not a failure: ERP has not yet received the order (or it is still a draft).
-        parts["fulfilment"] = parts["fulfilment"].__class__(ok=True, status=200, data=None)
+        parts["fulfilment"] = Part(ok=True, status=200, data=None)
     account = {
         "customer": Source(
             "crm",
@@ -73,5 +74,5 @@ async def track_order(
     if order.ok:
         parts.update(await fetch(request, caller, account))
     else:
-        parts["customer"] = order.__class__(ok=False, status=0, error="order unavailable")
+        parts["customer"] = Part(ok=False, status=0, error="order unavailable")
     return JSONResponse(compose({**sources, **account}, parts))
