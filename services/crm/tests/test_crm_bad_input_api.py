@@ -75,6 +75,7 @@ UNKNOWN_ITEMS = [
     f"/accounts/{NOWHERE}/financials",
     f"/contacts/{NOWHERE}",
     f"/leads/{NOWHERE}",
+    f"/activities/{NOWHERE}",
     f"/opportunities/{NOWHERE}",
     f"/quotes/{NOWHERE}",
     f"/cases/{NOWHERE}",

@@ -97,6 +97,11 @@ async def test_stage_history_and_the_weighted_forecast(client) -> None:
     assert reopen.status_code == 409
     listed = (await client.get("/opportunities", params={"stage": "won"})).json()["items"]
     assert len(listed) == 2
+    still_open = (await client.get("/opportunities", params={"status": "open"})).json()["items"]
+    assert [o["stage"] for o in still_open] == ["negotiation"]
+    closed = (await client.get("/opportunities", params={"status": "closed"})).json()["items"]
+    assert len(closed) == 2
+    assert (await client.get("/opportunities", params={"status": "x"})).status_code == 422
     assert (await client.post("/opportunities", json={"name": "x"})).status_code == 422
 
 
@@ -130,6 +135,8 @@ async def test_activities_and_follow_ups_per_owner(client) -> None:
     assert [a["subject"] for a in ups["upcoming"]] == ["Send offer"]
     done = await client.post(f"/activities/{late['id']}/complete", json={"outcome": "reached"})
     assert done.json()["completed_at"] is not None
+    fetched = (await client.get(f"/activities/{late['id']}")).json()
+    assert fetched["notes"] == "reached"
     twice = await client.post(f"/activities/{late['id']}/complete", json={})
     assert twice.status_code == 409
     ups = (await client.get("/activities/follow-ups", params={"owner": "sara"})).json()

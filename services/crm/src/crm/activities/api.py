@@ -88,6 +88,14 @@ async def follow_ups(
     return FollowUps(owner=owner, window_days=window_days, **buckets)
 
 
+@router.get("/{activity_id}", response_model=ActivityOut)
+async def get_activity(
+    activity_id: uuid.UUID, tx: Tx, _: Annotated[Principal, Depends(require("sales:read"))]
+) -> Activity:
+    async with tx.read() as session:
+        return await service.load_activity(session, activity_id)
+
+
 @router.post("/{activity_id}/complete", response_model=ActivityOut)
 async def complete_activity(
     activity_id: uuid.UUID,

@@ -1,7 +1,7 @@
 import uuid
 from datetime import date
 from decimal import Decimal
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query
 from sqlalchemy import select
@@ -107,6 +107,9 @@ async def list_opportunities(
     tx: Tx,
     _: Read,
     stage: Stage | None = None,
+    status: Annotated[
+        Literal["open", "closed"] | None, Query(description="open: not yet won or lost")
+    ] = None,
     owner: str | None = None,
     account_id: uuid.UUID | None = None,
     sort: str = "expected_close",
@@ -115,6 +118,9 @@ async def list_opportunities(
 ) -> dict[str, object]:
     order = Sort.parse(sort, ("expected_close", "created_at", "amount"))
     stmt = select(Opportunity)
+    if status:
+        open_stages = Opportunity.stage.in_([str(s) for s in OPEN_STAGES])
+        stmt = stmt.where(open_stages if status == "open" else ~open_stages)
     for column, value in (
         (Opportunity.stage, stage),
         (Opportunity.owner, owner),
