@@ -132,6 +132,11 @@ def test_a_customer_token_sees_only_its_own_account(stack: Stack, api: httpx.Cli
         base_url=stack.gateway.url, timeout=15, headers={"Authorization": f"Bearer {token}"}
     ) as customer:
         assert customer.get(f"/api/orders/{my_order['id']}").status_code == 200
+        own = customer.get(f"/api/customers/{mine['id']}/360")
+        assert own.status_code == 200, own.text
+        assert own.json()["account"]["id"] == mine["id"]
+        assert "open_opportunities" in own.json()["withheld"]  # sales data is staff business
+        assert customer.get("/api/dashboard").status_code == 403
         refused = [
             f"/api/orders/{their_order['id']}",  # the tracking view
             f"/api/customers/{theirs['id']}/360",
