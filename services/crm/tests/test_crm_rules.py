@@ -224,3 +224,25 @@ def test_an_order_is_paid_when_all_of_it_is_invoiced_and_paid() -> None:
     assert fully_paid(total, Decimal("300.00"), Decimal("300.00"), 1)
     assert fully_paid(total, Decimal("299.99"), Decimal("299.99"), 1)  # a cent of unit rounding
     assert not fully_paid(total, Decimal("299.98"), Decimal("299.98"), 1)
+
+
+_facts = st.builds(
+    AccountFacts,
+    region=st.sampled_from([None, "north", "south"]),
+    industry=st.sampled_from([None, "energy"]),
+    tier=st.sampled_from([None, "gold", "silver"]),
+    owner=st.sampled_from([None, "ann", "bob"]),
+    tags=st.frozensets(st.sampled_from(["vip", "fair", "new"])),
+    lifetime_value=st.decimals(min_value=0, max_value=10**6, places=2),
+    outstanding=st.decimals(min_value=0, max_value=10**5, places=2),
+)
+
+
+@given(_facts, st.sampled_from(["north", "south"]), st.sampled_from(["vip", "fair"]))
+def test_a_narrower_segment_never_holds_more_accounts(
+    facts: AccountFacts, region: str, tag: str
+) -> None:
+    broad = SegmentFilter.from_saved({"regions": [region]})
+    narrow = SegmentFilter.from_saved({"regions": [region], "tags_all": [tag]})
+    assert SegmentFilter.from_saved({}).matches(facts)
+    assert not narrow.matches(facts) or broad.matches(facts)

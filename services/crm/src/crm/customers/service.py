@@ -162,7 +162,7 @@ async def merge_accounts(uow: UnitOfWork, survivor_id: uuid.UUID, merged_id: uui
     before = {"survivor": _snapshot(survivor), "merged": _snapshot(merged)}
     from crm.activities.models import Activity
     from crm.marketing.models import CampaignMember, SegmentEntry
-    from crm.pipeline.models import Opportunity
+    from crm.pipeline.models import Lead, Opportunity
     from crm.sales.models import SalesOrder
     from crm.sales.quote_models import Quote
     from crm.service.models import Case
@@ -183,6 +183,11 @@ async def merge_accounts(uow: UnitOfWork, survivor_id: uuid.UUID, merged_id: uui
         .values(account_id=survivor_id)
     )
     await session.execute(delete(SegmentEntry).where(SegmentEntry.account_id == merged_id))
+    await session.execute(
+        update(Lead)
+        .where(Lead.converted_account_id == merged_id)
+        .values(converted_account_id=survivor_id)
+    )
     await _merge_financials(session, survivor_id, merged_id)
     survivor.tags = list(dict.fromkeys([*survivor.tags, *merged.tags]))
     for field in ("email", "region", "industry", "tier", "owner"):
