@@ -37,7 +37,7 @@ from crm.customers.models import FinancialSummary, TimelineEntry
 from crm.customers.rebuild import FINANCIAL_EVENTS
 from crm.events import HANDLERS
 from devstack.stack import Broker, free_port
-from devstack.testing import TestKeys as SigningKeys
+from devstack.testing import SigningKeys as SigningKeys
 from devstack.testing import created, service_client
 
 _TYPES = [e.event_type for e in CATALOG_EVENTS]

@@ -18,7 +18,7 @@ from opentelemetry.trace import SpanKind
 
 from contracts.observability.testing import recorded_spans
 from devstack.stack import Broker, free_port
-from devstack.testing import TestKeys, throwaway_database
+from devstack.testing import SigningKeys, throwaway_database
 
 pytestmark = pytest.mark.e2e
 
@@ -46,9 +46,9 @@ async def _service(
 @pytest.fixture
 async def traced_gateway(
     tracing_broker: Broker, tmp_path: Path
-) -> AsyncIterator[tuple[httpx.AsyncClient, TestKeys]]:
+) -> AsyncIterator[tuple[httpx.AsyncClient, SigningKeys]]:
     recorded_spans()  # tracing on before the apps exist
-    keys = TestKeys()
+    keys = SigningKeys()
     common = {"kafka_bootstrap_servers": tracing_broker.bootstrap}
     async with AsyncExitStack() as stack:
         crm = await _service(stack, "crm", tmp_path, {}, jwt_public_key=keys.public_pem, **common)
@@ -98,7 +98,7 @@ async def _created(reply: Awaitable[httpx.Response]) -> dict[str, Any]:
 
 
 async def test_an_order_confirmation_is_one_trace_across_crm_and_erp(
-    traced_gateway: tuple[httpx.AsyncClient, TestKeys],
+    traced_gateway: tuple[httpx.AsyncClient, SigningKeys],
 ) -> None:
     api, _ = traced_gateway
     warehouse = await _created(

@@ -25,7 +25,7 @@ from contracts.runtime import UnitOfWork
 from contracts.runtime.consumer import PoisonMessage
 from contracts.runtime.service import EventRuntime
 from devstack.stack import Broker
-from devstack.testing import TestKeys
+from devstack.testing import SigningKeys
 
 pytestmark = pytest.mark.asyncio
 
@@ -36,7 +36,7 @@ class TickService:
     client: httpx.AsyncClient
     runtime: EventRuntime
     effects: Table
-    keys: TestKeys
+    keys: SigningKeys
     refuse: set[str] = field(default_factory=set)
 
     @property
@@ -75,7 +75,7 @@ def _tick_router() -> APIRouter:
 @pytest.fixture
 async def ticks(broker: Broker, database_url: str) -> AsyncIterator[TickService]:
     metadata, tables, effects = delivery_metadata()
-    keys = TestKeys()
+    keys = SigningKeys()
     service: TickService
     runtime = EventRuntime(
         service=f"obs{uuid.uuid4().hex[:8]}",

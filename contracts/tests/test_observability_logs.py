@@ -15,7 +15,7 @@ from contracts.http.app import service_app
 from contracts.observability.logs import JsonFormatter, TextFormatter, configure_logging
 from contracts.runtime.context import request_context
 from contracts.runtime.service import EventRuntime
-from devstack.testing import TestKeys
+from devstack.testing import SigningKeys
 
 
 def _record(message: str, **extra: object) -> logging.LogRecord:
@@ -97,7 +97,7 @@ async def unreachable_broker(tmp_path: Path) -> AsyncIterator[httpx.AsyncClient]
         version="0",
         runtime=runtime,
         routers=(),
-        jwt_public_key=TestKeys().public_pem,
+        jwt_public_key=SigningKeys().public_pem,
     )
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
@@ -139,7 +139,7 @@ async def test_an_unreachable_database_takes_the_pod_out_of_service(tmp_path: Pa
         version="0",
         runtime=runtime,
         routers=(),
-        jwt_public_key=TestKeys().public_pem,
+        jwt_public_key=SigningKeys().public_pem,
     )
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:

@@ -26,7 +26,7 @@ from contracts.catalog import SCHEMAS_DIR
 from contracts.catalog.schemas import ENVELOPE_PATH, schema_path
 from contracts.envelope import Envelope, Event, event_class
 from contracts.topics import topic
-from devstack.testing import TestKeys as SigningKeys
+from devstack.testing import SigningKeys as SigningKeys
 from devstack.testing import created, service_client
 
 SERVICES = ("crm", "erp")

@@ -20,6 +20,7 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -248,6 +249,48 @@ def _one_order(
         )
         if cancelled is not None and cancelled.status_code == 200:
             report.orders_cancelled += 1
+        return
+    if rng.random() < 0.5:
+        _ship_and_pay(driver, order_id, report, deadline)
+
+
+def _ship_and_pay(driver: Driver, order_id: str, report: ChaosReport, deadline: float) -> None:
+    """Once reserved, ship the order; once invoiced, pay the invoices (all retried safely)."""
+    status = ""
+    while time.monotonic() < deadline and status not in ("reserved", "backordered"):
+        tracked = driver.call("GET", f"/api/orders/{order_id}", target="crm", deadline=deadline)
+        status = tracked.json()["order"]["status"] if tracked is not None else ""
+        time.sleep(0.3)
+    if status != "reserved":
+        return
+    shipped = driver.call(
+        "POST", "/api/shipments", target="erp", deadline=deadline, json={"order_id": order_id}
+    )
+    if shipped is None or shipped.status_code not in (201, 409):  # 409: shipped already
+        return
+    report.orders_shipped += 1
+    invoices: list[dict[str, Any]] = []
+    while time.monotonic() < deadline and not invoices:
+        found = driver.call(
+            "GET", "/api/invoices", target="erp", deadline=deadline, params={"order_id": order_id}
+        )
+        invoices = [i for i in found.json()["items"] if i["status"] != "paid"] if found else []
+        time.sleep(0.3)
+    for invoice in invoices:
+        paid = driver.call(
+            "POST",
+            "/api/payments",
+            target="erp",
+            deadline=deadline,
+            json={
+                "account_id": invoice["account_id"],
+                "amount": invoice["total"],
+                "received_on": date.today().isoformat(),
+                "allocations": [{"invoice_id": invoice["id"], "amount": invoice["total"]}],
+            },
+        )
+        if paid is not None and paid.status_code == 201:
+            report.payments += 1
 
 
 def run(
@@ -311,7 +354,8 @@ def print_report(report: ChaosReport) -> None:
     print()
     print(
         f"orders requested {report.orders_requested}, created {report.orders_created}, "
-        f"confirmed {report.orders_confirmed}, cancelled {report.orders_cancelled}"
+        f"confirmed {report.orders_confirmed}, cancelled {report.orders_cancelled}, "
+        f"shipped {report.orders_shipped}, payments {report.payments}"
     )
     kills = ", ".join(f"{k} x{v}" for k, v in sorted(report.kills.items())) or "none"
     print(

@@ -283,4 +283,59 @@ def _uuid(value: Any) -> uuid.UUID:
     return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
 
 
-FINANCE_CHECKS: list[tuple[str, set[str], Callable[[Engine], Check]]] = []
+def _shipments_invoiced_once(erp: Engine) -> Check:
+    shipments = _scalar(erp, "SELECT count(*) FROM shipments")
+    per_shipment = _rows(
+        erp,
+        "SELECT shipment_id, count(*) FROM invoices "
+        "WHERE shipment_id IS NOT NULL GROUP BY shipment_id",
+    )
+    twice = sum(1 for _, n in per_shipment if n > 1)
+    missing = shipments - len(per_shipment)
+    return Check(
+        "every shipment invoiced exactly once",
+        twice == 0 and missing == 0,
+        f"{shipments} shipments: {missing} without invoice, {twice} invoiced twice",
+    )
+
+
+def _ledger_balances(erp: Engine) -> Check:
+    debit, credit = _rows(
+        erp, "SELECT coalesce(sum(debit), 0), coalesce(sum(credit), 0) FROM journal_lines"
+    )[0]
+    unbalanced = _scalar(
+        erp,
+        "SELECT count(*) FROM (SELECT entry_id FROM journal_lines "
+        "GROUP BY entry_id HAVING sum(debit) <> sum(credit)) u",
+    )
+    return Check(
+        "the ledger balances",
+        debit == credit and unbalanced == 0,
+        f"{_scalar(erp, 'SELECT count(*) FROM journal_entries')} entries; {unbalanced} unbalanced",
+    )
+
+
+def _receivables_match_invoices(erp: Engine) -> Check:
+    # Both sides are read raw, in the same storage unit, so no rounding enters the comparison.
+    ledger = _scalar(
+        erp,
+        "SELECT coalesce(sum(debit) - sum(credit), 0) FROM journal_lines "
+        "WHERE account_code = '1100'",
+    )
+    unpaid = _scalar(erp, "SELECT coalesce(sum(total - amount_paid), 0) FROM invoices")
+    return Check(
+        "AR in the ledger = unpaid invoices",
+        ledger == unpaid,
+        f"ledger {ledger} vs invoices {unpaid} (storage units)",
+    )
+
+
+FINANCE_CHECKS: list[tuple[str, set[str], Callable[[Engine], Check]]] = [
+    ("every shipment invoiced exactly once", {"shipments", "invoices"}, _shipments_invoiced_once),
+    ("the ledger balances", {"journal_lines", "journal_entries"}, _ledger_balances),
+    (
+        "AR in the ledger = unpaid invoices",
+        {"journal_lines", "invoices"},
+        _receivables_match_invoices,
+    ),
+]

@@ -55,7 +55,7 @@ def throwaway_database(service: str, directory: Path) -> Iterator[str]:
         yield url
 
 
-class TestKeys:
+class SigningKeys:
     """A signing key pair for tests, and tokens for any roles."""
 
     def __init__(self) -> None:
@@ -97,7 +97,7 @@ class TestKeys:
 
 @asynccontextmanager
 async def service_client(
-    service: str, directory: Path, keys: TestKeys
+    service: str, directory: Path, keys: SigningKeys
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The real app of ``service`` in-process, on a fresh migrated database.
 

@@ -13,16 +13,16 @@ from sqlalchemy import select
 from contracts.envelope import Envelope, Event
 from crm.catalog.models import CatalogProduct
 from crm.events import HANDLERS
-from devstack.testing import TestKeys, service_client
+from devstack.testing import SigningKeys, service_client
 
 
 @pytest.fixture(scope="session")
-def keys() -> TestKeys:
-    return TestKeys()
+def keys() -> SigningKeys:
+    return SigningKeys()
 
 
 @pytest.fixture
-async def client(tmp_path: Path, keys: TestKeys) -> AsyncIterator[httpx.AsyncClient]:
+async def client(tmp_path: Path, keys: SigningKeys) -> AsyncIterator[httpx.AsyncClient]:
     async with service_client("crm", tmp_path, keys) as client:
         client.headers.update(keys.headers("admin"))
         yield client
@@ -91,7 +91,7 @@ def outbox(client: httpx.AsyncClient) -> Callable[[], Awaitable[list[str]]]:
 
 
 @pytest.fixture
-def as_role(client: httpx.AsyncClient, keys: TestKeys) -> Callable[..., dict[str, str]]:
+def as_role(client: httpx.AsyncClient, keys: SigningKeys) -> Callable[..., dict[str, str]]:
     """Headers of another caller, e.g. as_role("customer", account_id=...)."""
 
     def headers(*roles: str, **claims: object) -> dict[str, str]:

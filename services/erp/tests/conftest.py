@@ -6,16 +6,16 @@ from pathlib import Path
 import httpx
 import pytest
 
-from devstack.testing import TestKeys, service_client
+from devstack.testing import SigningKeys, service_client
 
 
 @pytest.fixture(scope="session")
-def keys() -> TestKeys:
-    return TestKeys()
+def keys() -> SigningKeys:
+    return SigningKeys()
 
 
 @pytest.fixture
-async def client(tmp_path: Path, keys: TestKeys) -> AsyncIterator[httpx.AsyncClient]:
+async def client(tmp_path: Path, keys: SigningKeys) -> AsyncIterator[httpx.AsyncClient]:
     async with service_client("erp", tmp_path, keys) as client:
         client.headers.update(keys.headers("admin"))
         yield client

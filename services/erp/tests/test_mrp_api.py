@@ -90,7 +90,7 @@ async def test_a_made_product_without_a_bom_is_reported(client: httpx.AsyncClien
     ]
 
 
-async def test_bad_runs_are_refused(client: httpx.AsyncClient, keys: testing.TestKeys) -> None:
+async def test_bad_runs_are_refused(client: httpx.AsyncClient, keys: testing.SigningKeys) -> None:
     unknown = await client.post("/mrp/runs", json={"warehouse_id": str(uuid.uuid4())})
     assert unknown.status_code == 404
     extra = await client.post("/mrp/runs", json={"horizon": 3})

@@ -217,7 +217,7 @@ async def test_completion_with_short_components_is_refused_listing_each(
 
 
 async def test_work_order_lifecycle_refusals(
-    client: httpx.AsyncClient, keys: testing.TestKeys
+    client: httpx.AsyncClient, keys: testing.SigningKeys
 ) -> None:
     warehouse = await _warehouse(client)
     pump, motor = await _product(client, "manufactured"), await _product(client)

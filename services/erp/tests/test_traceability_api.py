@@ -107,7 +107,7 @@ async def test_a_lot_received_without_purchasing_has_no_supplier(
 
 
 async def test_unknown_and_ambiguous_lots(
-    client: httpx.AsyncClient, keys: testing.TestKeys
+    client: httpx.AsyncClient, keys: testing.SigningKeys
 ) -> None:
     plant, valve, hose = await warehouse(client), await product(client), await product(client)
     await receive(client, valve, plant, 1, "SHARED")

@@ -10,18 +10,20 @@ import httpx
 import pytest
 from gateway_support import ADMIN_PASSWORD, GatewayFactory, password_token
 
-from devstack.testing import TestKeys, service_client, throwaway_database
+from devstack.testing import SigningKeys, service_client, throwaway_database
 from gateway.app import create_app
 from gateway.settings import Settings
 
 
 @pytest.fixture(scope="session")
-def gateway_keys() -> TestKeys:
-    return TestKeys()
+def gateway_keys() -> SigningKeys:
+    return SigningKeys()
 
 
 @pytest.fixture
-async def gateway_factory(tmp_path: Path, gateway_keys: TestKeys) -> AsyncIterator[GatewayFactory]:
+async def gateway_factory(
+    tmp_path: Path, gateway_keys: SigningKeys
+) -> AsyncIterator[GatewayFactory]:
     """Build a gateway client with chosen settings; CRM and ERP run in-process behind it."""
     async with AsyncExitStack() as stack:
         crm = await stack.enter_async_context(service_client("crm", tmp_path, gateway_keys))

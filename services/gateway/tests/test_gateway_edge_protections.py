@@ -35,7 +35,7 @@ async def test_cors_allows_only_the_configured_origins(gateway_factory: GatewayF
 
 
 async def test_a_body_over_the_limit_is_refused_with_413(
-    gateway_factory: GatewayFactory, gateway_keys: testing.TestKeys
+    gateway_factory: GatewayFactory, gateway_keys: testing.SigningKeys
 ) -> None:
     gateway = await gateway_factory(max_request_bytes=1000)
     headers = gateway_keys.headers("admin")
@@ -56,7 +56,7 @@ async def test_a_body_over_the_limit_is_refused_with_413(
 
 
 async def test_each_client_has_its_own_rate_limit(
-    gateway_factory: GatewayFactory, gateway_keys: testing.TestKeys
+    gateway_factory: GatewayFactory, gateway_keys: testing.SigningKeys
 ) -> None:
     gateway = await gateway_factory(rate_limit_per_minute=3)
     alice = gateway_keys.headers("sales", subject="alice")
@@ -68,7 +68,7 @@ async def test_each_client_has_its_own_rate_limit(
     bob = gateway_keys.headers("sales", subject="bob")
     assert (await gateway.get("/me", headers=bob)).status_code == 200
     # Anonymous callers share their IP's budget; a forged token does not name a client.
-    forged = {"Authorization": f"Bearer {testing.TestKeys().token('admin', subject='bob')}"}
+    forged = {"Authorization": f"Bearer {testing.SigningKeys().token('admin', subject='bob')}"}
     anonymous = [(await gateway.get("/me", headers=forged)).status_code for _ in range(4)]
     assert anonymous == [401, 401, 401, 429]
     assert (await gateway.get("/healthz")).status_code == 200  # probes are never limited

@@ -7,7 +7,7 @@ from gateway.upstream import Upstream
 
 
 async def test_a_retried_post_returns_the_first_answer_without_a_second_effect(
-    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+    gateway: httpx.AsyncClient, gateway_keys: testing.SigningKeys
 ) -> None:
     headers = {**gateway_keys.headers("admin"), "Idempotency-Key": "create-main-warehouse"}
     body = {"code": "MAIN", "name": "Main warehouse"}
@@ -29,7 +29,7 @@ async def test_a_retried_post_returns_the_first_answer_without_a_second_effect(
 
 
 async def test_keys_belong_to_their_caller(
-    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+    gateway: httpx.AsyncClient, gateway_keys: testing.SigningKeys
 ) -> None:
     body = {"code": "A1", "name": "A"}
     key = {"Idempotency-Key": "same-key"}
@@ -47,7 +47,7 @@ async def test_keys_belong_to_their_caller(
 
 
 async def test_a_failed_answer_is_not_remembered(
-    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+    gateway: httpx.AsyncClient, gateway_keys: testing.SigningKeys
 ) -> None:
     headers = {**gateway_keys.headers("admin"), "Idempotency-Key": "k-503"}
     body = {"code": "X", "name": "X"}

@@ -77,7 +77,7 @@ async def call(client: httpx.AsyncClient, method: str, path: str, token: str) ->
 
 
 async def test_every_endpoint_declares_a_permission_and_enforces_the_matrix(
-    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+    gateway: httpx.AsyncClient, gateway_keys: testing.SigningKeys
 ) -> None:
     clients = {
         "crm": gateway.crm,  # type: ignore[attr-defined]

@@ -38,8 +38,8 @@ def _unsigned(header: dict[str, str], claims: dict[str, object]) -> str:
     return f"{_b64(json.dumps(header).encode())}.{_b64(json.dumps(claims).encode())}"
 
 
-def forged_tokens(keys: testing.TestKeys) -> dict[str, str]:
-    stranger = testing.TestKeys()
+def forged_tokens(keys: testing.SigningKeys) -> dict[str, str]:
+    stranger = testing.SigningKeys()
     valid = keys.token("admin")
     head, body, signature = valid.split(".")
     escalated = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
@@ -75,7 +75,7 @@ def forged_tokens(keys: testing.TestKeys) -> dict[str, str]:
 
 
 async def test_every_service_refuses_forged_expired_and_misused_tokens(
-    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+    gateway: httpx.AsyncClient, gateway_keys: testing.SigningKeys
 ) -> None:
     targets = [
         (gateway, "/me"),
@@ -92,14 +92,14 @@ async def test_every_service_refuses_forged_expired_and_misused_tokens(
 
 
 async def test_a_valid_token_passes_the_same_checks(
-    gateway: httpx.AsyncClient, gateway_keys: testing.TestKeys
+    gateway: httpx.AsyncClient, gateway_keys: testing.SigningKeys
 ) -> None:
     headers = gateway_keys.headers("admin")
     assert (await gateway.get("/me", headers=headers)).status_code == 200
     assert (await gateway.get("/api/orders", headers=headers)).status_code == 200
 
 
-def test_pyjwt_refuses_to_sign_hs256_with_a_public_key(gateway_keys: testing.TestKeys) -> None:
+def test_pyjwt_refuses_to_sign_hs256_with_a_public_key(gateway_keys: testing.SigningKeys) -> None:
     # The reason the HS256 case above is forged by hand: the library guards against it too.
     with pytest.raises(jwt.exceptions.InvalidKeyError):
         jwt.encode(_claims(), gateway_keys.public_pem, algorithm="HS256")
