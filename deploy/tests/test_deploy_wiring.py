@@ -196,11 +196,11 @@ def _exposed(path: str) -> bool:
 def test_the_ingress_routes_every_public_route_of_the_gateway_and_nothing_internal(
     tmp_path: Path,
 ) -> None:
-    from devstack.testing import TestKeys
+    from devstack.testing import SigningKeys
     from gateway.app import create_app
     from gateway.settings import Settings
 
-    keys = TestKeys()
+    keys = SigningKeys()
     app = create_app(
         Settings(jwt_private_key=keys.private_pem, database_url=f"sqlite:///{tmp_path}/gw.db")
     )

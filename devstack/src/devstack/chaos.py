@@ -259,7 +259,9 @@ def _ship_and_pay(driver: Driver, order_id: str, report: ChaosReport, deadline: 
     status = ""
     while time.monotonic() < deadline and status not in ("reserved", "backordered"):
         tracked = driver.call("GET", f"/api/orders/{order_id}", target="crm", deadline=deadline)
-        status = tracked.json()["order"]["status"] if tracked is not None else ""
+        # The view answers 200 with "order": null while CRM is down: try again.
+        order = (tracked.json().get("order") or {}) if tracked is not None else {}
+        status = order.get("status", "")
         time.sleep(0.3)
     if status != "reserved":
         return

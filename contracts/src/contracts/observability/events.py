@@ -129,6 +129,7 @@ def handling(service: str, consumer: str, record: Any) -> Iterator[Handling]:
             "messaging.destination.name": record.topic,
             "messaging.kafka.partition": record.partition,
             "messaging.kafka.offset": record.offset,
+            "messaging.kafka.message.key": (record.key or b"").decode("utf-8", "replace"),
             "crmerp.service": service,
         },
     ) as span:

@@ -16,6 +16,7 @@ from contracts.runtime.consumer import EventConsumer, Handler
 from contracts.runtime.database import make_engine, make_sessions
 from contracts.runtime.kafka import ensure_topics
 from contracts.runtime.relay import OutboxRelay
+from contracts.runtime.settings import ServiceSettings
 from contracts.runtime.tables import DeliveryTables
 from contracts.runtime.unit_of_work import Transactions
 from contracts.topics import dead_letter_topic
@@ -72,6 +73,29 @@ class EventRuntime:
         self._run_relay = run_relay
         self._run_consumer = run_consumer and self.consumer is not None
         self._tasks: list[asyncio.Task[None]] = []
+
+    @classmethod
+    def for_service(
+        cls,
+        service: str,
+        settings: ServiceSettings,
+        *,
+        metadata: MetaData,
+        tables: DeliveryTables,
+        handlers: Mapping[type[Event], Handler | Sequence[Handler]] | None = None,
+    ) -> EventRuntime:
+        """The runtime of ``service`` as its settings describe it."""
+        return cls(
+            service=service,
+            database_url=settings.database_url,
+            bootstrap_servers=settings.kafka_bootstrap_servers,
+            metadata=metadata,
+            tables=tables,
+            handlers=handlers,
+            run_relay=settings.run_relay,
+            run_consumer=settings.run_consumer,
+            pool_size=settings.db_pool_size,
+        )
 
     def produced_topics(self) -> set[str]:
         return {c.topic for c in all_event_classes() if c.topic.startswith(f"{self.service}.")}

@@ -22,16 +22,8 @@ from crm.settings import Settings
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    runtime = EventRuntime(
-        service="crm",
-        database_url=settings.database_url,
-        bootstrap_servers=settings.kafka_bootstrap_servers,
-        metadata=metadata,
-        tables=delivery_tables,
-        handlers=HANDLERS,
-        run_relay=settings.run_relay,
-        run_consumer=settings.run_consumer,
-        pool_size=settings.db_pool_size,
+    runtime = EventRuntime.for_service(
+        "crm", settings, metadata=metadata, tables=delivery_tables, handlers=HANDLERS
     )
     return service_app(
         title="CRM",
