@@ -268,20 +268,26 @@ def tell(story: Story) -> None:
         f"case {case.get('number', case['id'])} opened, response due {case.get('response_due_at')}",
     )
     trace = story.call("GET", f"/api/cases/{case['id']}/trace")
-    for item in trace.get("lots", []):
-        origin = item.get("trace") or {}
-        receipts = origin.get("receipts") or origin.get("supplier_receipts") or []
-        where = (
-            ", ".join(
-                f"{r.get('supplier_name') or r.get('supplier')} "
-                f"(PO {r.get('purchase_order_number') or r.get('purchase_order')})"
-                for r in receipts
-            )
-            or "see trace"
-        )
-        story.say("ERP", f"lot {item.get('lot')}: received from {where}")
     if trace.get("missing"):
         raise StepFailed(f"complaint trace incomplete: {trace['missing']}")
+    traced_to_supplier = False
+    for item in trace.get("lots", []):
+        origin = item.get("origin") or {}
+        receipts = origin.get("receipts") or []
+        suppliers = [r for r in receipts if r.get("supplier_name")]
+        traced_to_supplier |= bool(suppliers)
+        where = ", ".join(
+            f"{r['supplier_name']} (purchase order {r['purchase_order_number']}, "
+            f"received {str(r['received_at'])[:10]})"
+            for r in suppliers
+        )
+        story.say(
+            "ERP",
+            f"lot {item['lot']} ({origin.get('product', {}).get('sku')}): "
+            f"{origin.get('origin')}{', from ' + where if where else ''}",
+        )
+    if not traced_to_supplier:
+        raise StepFailed("no shipped lot of the order was traced back to its supplier")
 
     story.step("The dashboard shows the month")
     board = story.call("GET", "/api/dashboard")

@@ -6,8 +6,11 @@ server (for example postgresql://postgres@127.0.0.1:5432); each run gets throwaw
 
 from __future__ import annotations
 
+import atexit
 import importlib
 import os
+import shutil
+import tempfile
 import time
 import uuid
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -49,10 +52,63 @@ def empty_database(name: str, directory: Path) -> Iterator[str]:
 
 @contextmanager
 def throwaway_database(service: str, directory: Path) -> Iterator[str]:
-    """A fresh database for ``service``, migrated to its latest schema."""
-    with empty_database(service, directory) as url:
-        migrate(service, url)
-        yield url
+    """A fresh database for ``service``, migrated to its latest schema.
+
+    The migrations run once per test process, into a template; each test gets a copy of it
+    (a file copy on SQLite, CREATE DATABASE ... TEMPLATE on PostgreSQL), which is the same
+    schema at a fraction of the cost of running Alembic for every test.
+    """
+    template = _migrated_template(service)
+    server = postgres_url()
+    if server is None:
+        path = directory / f"{service}-{uuid.uuid4().hex[:8]}.db"
+        shutil.copyfile(template, path)
+        yield f"sqlite:///{path}"
+        return
+    import psycopg
+
+    name = f"test_{service}_{uuid.uuid4().hex[:12]}"
+    admin = server.rstrip("/") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    try:
+        yield f"{server.rstrip('/')}/{name}"
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+_templates: dict[str, str] = {}
+
+
+def _migrated_template(service: str) -> str:
+    """A migrated database to copy: a SQLite file path, or a PostgreSQL database name."""
+    if service in _templates:
+        return _templates[service]
+    server = postgres_url()
+    if server is None:
+        directory = Path(tempfile.mkdtemp(prefix=f"template-{service}-"))
+        path = directory / f"{service}.db"
+        migrate(service, f"sqlite:///{path}")
+        # Alembic's process has exited, so SQLite folded its write-ahead log into the file.
+        atexit.register(shutil.rmtree, directory, True)
+        _templates[service] = str(path)
+        return str(path)
+    import psycopg
+
+    name = f"template_{service}_{uuid.uuid4().hex[:12]}"
+    admin = server.rstrip("/") + "/postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    migrate(service, f"{server.rstrip('/')}/{name}")
+
+    def drop() -> None:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    atexit.register(drop)
+    _templates[service] = name
+    return name
 
 
 class SigningKeys:

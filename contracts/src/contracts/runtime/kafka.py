@@ -38,7 +38,8 @@ def new_consumer(bootstrap_servers: str, group_id: str, topics: Iterable[str]) -
         # an event hop costs milliseconds, not half a second.
         fetch_max_wait_ms=20,
         max_poll_records=500,
-        session_timeout_ms=10000,
+        # A crashed replica holds its partitions until this expires: keep it short.
+        session_timeout_ms=6000,
         heartbeat_interval_ms=1000,
     )
 

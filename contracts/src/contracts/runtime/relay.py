@@ -45,7 +45,7 @@ class OutboxRelay:
         service: str = "",
         batch_size: int = 500,
         poll_interval: float = 0.5,
-        lease_seconds: float = 10.0,
+        lease_seconds: float = 6.0,
         max_backoff: float = 5.0,
     ) -> None:
         self._sessions = sessions
