@@ -301,7 +301,7 @@ def run(
     seed: int,
     postgres_url: str | None,
     workdir: Path,
-    workers: int = 8,
+    workers: int = 32,
 ) -> ChaosReport:
     rng = random.Random(seed)
     report = ChaosReport(orders_requested=orders)
