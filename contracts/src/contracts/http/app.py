@@ -9,6 +9,7 @@ from fastapi import APIRouter, FastAPI
 
 from contracts.http.correlation import CorrelationMiddleware
 from contracts.http.health import health_router
+from contracts.http.nul_guard import NulGuardMiddleware
 from contracts.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 from contracts.observability import observe_process
 from contracts.observability.middleware import RequestObserver
@@ -43,6 +44,7 @@ def service_app(
     app.state.runtime = runtime
     app.state.jwt_public_key = jwt_public_key
     observe_process(runtime.service)
+    app.add_middleware(NulGuardMiddleware)
     app.add_middleware(RequestObserver, service=runtime.service)  # inside the correlation id
     app.add_middleware(CorrelationMiddleware)
     install_problem_handlers(app)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi import APIRouter, Depends, Path, Query, Request, Response
 from pydantic import BaseModel
 from sqlalchemy import func, select, update
 
@@ -24,6 +24,8 @@ from contracts.runtime.service import EventRuntime
 _auth = Authenticator()
 Reader = Annotated[Principal, Depends(_auth.require("operations:read"))]
 Writer = Annotated[Principal, Depends(_auth.require("operations:write"))]
+# A dead letter's id fits the BIGINT key; larger numbers are refused as bad input, not crashes.
+DeadLetterId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 
 
 class DeadLetterOut(BaseModel):
@@ -131,7 +133,7 @@ def operations_router() -> APIRouter:
         return Page(items=[_dead_letter_out(r) for r in rows[:limit]], next_cursor=next_cursor)
 
     @router.post("/ops/dead-letters/{dead_letter_id}/retry", response_model=DeadLetterOut)
-    async def retry(request: Request, dead_letter_id: int, _: Writer) -> DeadLetterOut:
+    async def retry(request: Request, dead_letter_id: DeadLetterId, _: Writer) -> DeadLetterOut:
         """Publish the original message again to its source topic; the inbox drops repeats."""
         runtime = _runtime(request)
         dead = runtime.tables.dead_letters

@@ -56,6 +56,14 @@ def make_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
     return async_sessionmaker(engine, expire_on_commit=False)
 
 
+READ_ONLY = "crmerp_read_only"
+
+
+def make_read_sessions(engine: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    """Sessions for queries only.  On SQLite they skip the write lock that writers take."""
+    return async_sessionmaker(engine.execution_options(**{READ_ONLY: True}), expire_on_commit=False)
+
+
 def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
     # SQLite allows one writer.  A deferred transaction that reads and then writes can fail at
     # once with "database is locked" when another writer got in between; BEGIN IMMEDIATE takes
@@ -72,4 +80,7 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
 
     @event.listens_for(engine.sync_engine, "begin")
     def on_begin(connection: Any) -> None:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if connection.get_execution_options().get(READ_ONLY):
+            connection.exec_driver_sql("BEGIN")  # readers never wait for the write lock
+        else:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")

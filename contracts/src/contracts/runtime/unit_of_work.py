@@ -13,6 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from contracts.envelope import Envelope, Event
 from contracts.observability.events import stored_envelope
 from contracts.runtime.context import current_actor, current_causation_id, current_correlation_id
+from contracts.runtime.database import make_read_sessions
 from contracts.runtime.tables import DeliveryTables
 
 
@@ -83,6 +84,7 @@ class Transactions:
         self.tables = tables
         self.producer = producer
         self._on_publish: list[Callable[[], None]] = []
+        self._read_sessions = make_read_sessions(sessions.kw["bind"])
 
     def on_publish(self, callback: Callable[[], None]) -> None:
         """Call ``callback`` after each commit that wrote outbox rows (the relay's wake-up)."""
@@ -102,7 +104,7 @@ class Transactions:
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
         """A session for queries only; nothing it does is committed."""
-        async with self.sessions() as session:
+        async with self._read_sessions() as session:
             yield session
 
 
