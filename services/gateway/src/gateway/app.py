@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from contracts.http.correlation import CorrelationMiddleware
 from contracts.http.health import health_router
+from contracts.http.nul_guard import NulGuardMiddleware
 from contracts.http.problems import PROBLEM_RESPONSES, install_problem_handlers
 from contracts.observability import observe_process
 from contracts.observability.middleware import RequestObserver
@@ -105,6 +106,7 @@ def create_app(
     app.state.hub = hub
     app.state.openapi_document = OpenApiDocument(app, settings.openapi_cache_seconds)
     # Outermost last: correlation ids and security headers wrap even refusals.
+    app.add_middleware(NulGuardMiddleware)  # inside the body size limit
     app.add_middleware(
         RateLimitMiddleware,
         per_minute=settings.rate_limit_per_minute,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from typing import Annotated
+from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Depends, Request, Response
@@ -139,7 +140,9 @@ async def _forward(request: Request, owner: str, path: str, body: bytes) -> Resp
     try:
         reply = await upstream.forward(
             request.method,
-            "/" + path,
+            # The path arrives decoded; encode it again so that any character a client sent
+            # percent-encoded (controls, non-ASCII) reaches the service as it was sent.
+            "/" + quote(path, safe="/:@!$&'()*+,;=~"),
             authorization=request.headers.get("authorization"),
             headers=headers,
             params=request.query_params.multi_items(),

@@ -13,7 +13,7 @@ from importlib import resources
 from typing import Annotated, Any, Literal
 
 import httpx
-from fastapi import APIRouter, Depends, Request, Response
+from fastapi import APIRouter, Depends, Path, Request, Response
 
 from contracts.http.auth import Principal
 from contracts.http.problems import problem_response
@@ -85,7 +85,7 @@ async def overview(
 async def retry_dead_letter(
     request: Request,
     service: ServiceName,
-    dead_letter_id: int,
+    dead_letter_id: Annotated[int, Path(ge=1, le=2**63 - 1)],
     _: Annotated[Principal, Depends(require("operations:write"))],
 ) -> Response:
     upstream: Upstream = getattr(request.app.state, service)

@@ -3,7 +3,7 @@
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -30,6 +30,8 @@ router = APIRouter(prefix="/ledger", tags=["ledger"])
 Limit = Annotated[int, Query(ge=1, le=200)]
 Reader = Annotated[Principal, Depends(require("finance:read"))]
 Writer = Annotated[Principal, Depends(require("finance:write"))]
+# Journal entries are numbered by an INTEGER key; a larger number is bad input, not a crash.
+EntryId = Annotated[int, Path(ge=1, le=2**31 - 1)]
 
 
 async def _shaped(session: AsyncSession, entries: list[JournalEntry]) -> list[dict[str, Any]]:
@@ -160,7 +162,7 @@ async def list_entries(
 
 
 @router.get("/journal-entries/{entry_id}", response_model=EntryOut)
-async def get_entry(entry_id: int, tx: Tx, caller: Reader) -> dict[str, Any]:
+async def get_entry(entry_id: EntryId, tx: Tx, caller: Reader) -> dict[str, Any]:
     staff_only(caller)
     async with tx.read() as session:
         entry = await session.get(JournalEntry, entry_id)
@@ -181,7 +183,7 @@ async def post_manual_entry(body: EntryIn, tx: Tx, _: Writer) -> dict[str, Any]:
 
 
 @router.post("/journal-entries/{entry_id}/reverse", status_code=201, response_model=EntryOut)
-async def reverse_entry(entry_id: int, body: ReverseIn, tx: Tx, _: Writer) -> dict[str, Any]:
+async def reverse_entry(entry_id: EntryId, body: ReverseIn, tx: Tx, _: Writer) -> dict[str, Any]:
     async with tx.begin() as uow:
         entry = await service.reverse_entry(
             uow, entry_id, entry_date=body.entry_date, reason=body.reason
