@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import json
 import random
+import shutil
 import sys
 import tempfile
 import threading
@@ -301,7 +302,7 @@ def run(
     seed: int,
     postgres_url: str | None,
     workdir: Path,
-    workers: int = 32,
+    workers: int = 128,
 ) -> ChaosReport:
     rng = random.Random(seed)
     report = ChaosReport(orders_requested=orders)
@@ -390,6 +391,8 @@ def main() -> int:
     print(f"chaos: {args.orders} orders within {args.seconds}s, seed {args.seed}", flush=True)
     with tempfile.TemporaryDirectory(prefix="chaos-") as tmp:
         report = run(args.orders, args.seconds, args.seed, args.postgres, Path(tmp))
+        if not report.passed and args.json:  # keep the services' logs for the post-mortem
+            shutil.copytree(Path(tmp) / "logs", args.json.parent / "chaos-logs", dirs_exist_ok=True)
     print_report(report)
     if args.json:
         args.json.write_text(

@@ -110,7 +110,8 @@ class Upstream:
         except TimeoutError:
             self.breaker.failure()
             return Part(ok=False, status=504, error=f"{self.name} did not answer in time")
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, OSError, RuntimeError) as exc:
+            # A connection cut mid-answer (the service was killed) can surface as any of these.
             self.breaker.failure()
             return Part(
                 ok=False, status=503, error=f"{self.name} did not answer: {type(exc).__name__}"
@@ -122,8 +123,12 @@ class Upstream:
                 status=response.status_code,
                 error=f"{self.name} failed with {response.status_code}",
             )
+        try:
+            body = response.json() if response.content else None
+        except ValueError:
+            self.breaker.failure()
+            return Part(ok=False, status=502, error=f"{self.name} sent an unreadable answer")
         self.breaker.success()
-        body = response.json() if response.content else None
         if response.status_code >= 400:
             detail = body.get("detail") if isinstance(body, dict) else None
             return Part(
