@@ -44,7 +44,9 @@ The platform is running.
   Gateway API      {gw}            (OpenAPI: {gw}/docs)
   CRM (internal)   {stack.services["crm"].url}   ERP (internal) {stack.services["erp"].url}
   Kafka broker     {stack.broker.bootstrap}
+  Operations page  {gw}/ops
   Log in           POST {gw}/auth/token  username=admin  password={config.admin_password}
+  The story        run `make demo` in another terminal
   Logs             {stack.logs}
 Press Ctrl-C to stop.""",
             flush=True,
