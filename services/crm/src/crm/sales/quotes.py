@@ -12,19 +12,17 @@ from contracts.runtime import UnitOfWork
 from crm.customers import timeline
 from crm.customers.service import get_account
 from crm.sales.domain import (
-    LineDraft,
     OrderStatus,
     QuoteStatus,
     check_quote_acceptable,
-    price_line,
 )
 from crm.sales.models import SalesOrder, SalesOrderLine
 from crm.sales.quote_models import Quote, QuoteLine
 from crm.sales.quote_schemas import QuoteIn
 from crm.sales.service import (
-    catalog_products,
     load_order,
     new_order_number,
+    price_from_catalog,
     record_order_created,
     record_status,
 )
@@ -44,10 +42,7 @@ async def create_quote(uow: UnitOfWork, data: QuoteIn) -> Quote:
             "a quote cannot expire before it is made",
             errors=[{"field": "body.valid_until", "message": "in the past"}],
         )
-    products = await catalog_products(session, [line.product_id for line in data.lines])
-    currencies = {p.currency for p in products.values()}
-    if len(currencies) > 1:
-        raise InvalidRequest("all lines of a quote must be priced in one currency")
+    pricing = await price_from_catalog(session, data.lines, "a quote")
     now = datetime.now(UTC)
     quote = Quote(
         id=uuid.uuid4(),
@@ -56,41 +51,15 @@ async def create_quote(uow: UnitOfWork, data: QuoteIn) -> Quote:
         opportunity_id=data.opportunity_id,
         owner=data.owner or account.owner,
         status=QuoteStatus.OPEN,
-        currency=currencies.pop(),
+        currency=pricing.currency,
         valid_until=valid_until,
         created_at=now,
         updated_at=now,
-        net_total=Decimal(0),
-        tax_total=Decimal(0),
-        total=Decimal(0),
+        net_total=pricing.net_total,
+        tax_total=pricing.tax_total,
+        total=pricing.net_total + pricing.tax_total,
     )
-    for position, line_in in enumerate(data.lines, start=1):
-        product = products[line_in.product_id]
-        amounts = price_line(
-            LineDraft(
-                quantity=line_in.quantity,
-                unit_price=product.list_price,
-                discount_percent=line_in.discount_percent,
-                tax_rate=product.tax_rate,
-            )
-        )
-        quote.lines.append(
-            QuoteLine(
-                position=position,
-                product_id=product.product_id,
-                sku=product.sku,
-                description=product.name,
-                quantity=line_in.quantity,
-                unit_price=product.list_price,
-                discount_percent=line_in.discount_percent,
-                tax_rate=product.tax_rate,
-                net_amount=amounts.net,
-                tax_amount=amounts.tax,
-            )
-        )
-        quote.net_total += amounts.net
-        quote.tax_total += amounts.tax
-    quote.total = quote.net_total + quote.tax_total
+    quote.lines.extend(QuoteLine(**line) for line in pricing.lines)
     session.add(quote)
     timeline.record(
         session,

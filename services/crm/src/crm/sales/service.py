@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import secrets
 import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any, Protocol
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -51,10 +54,7 @@ async def create_order(
             f"account {account.id} was merged into {account.merged_into_id}",
             errors=[{"field": "body.account_id", "message": "merged account"}],
         )
-    products = await catalog_products(session, [line.product_id for line in data.lines])
-    currencies = {p.currency for p in products.values()}
-    if len(currencies) > 1:
-        raise InvalidRequest("all lines of an order must be priced in one currency")
+    pricing = await price_from_catalog(session, data.lines, "an order")
     now = datetime.now(UTC)
     order = SalesOrder(
         id=uuid.uuid4(),
@@ -62,43 +62,17 @@ async def create_order(
         account_id=account.id,
         owner=data.owner or account.owner,
         status=OrderStatus.DRAFT,
-        currency=currencies.pop(),
+        currency=pricing.currency,
         idempotency_key=idempotency_key,
         created_at=now,
         updated_at=now,
-        net_total=Decimal(0),
-        tax_total=Decimal(0),
-        total=Decimal(0),
+        net_total=pricing.net_total,
+        tax_total=pricing.tax_total,
+        total=pricing.net_total + pricing.tax_total,
         invoiced_amount=Decimal(0),
         paid_amount=Decimal(0),
     )
-    for position, line_in in enumerate(data.lines, start=1):
-        product = products[line_in.product_id]
-        amounts = price_line(
-            LineDraft(
-                quantity=line_in.quantity,
-                unit_price=product.list_price,
-                discount_percent=line_in.discount_percent,
-                tax_rate=product.tax_rate,
-            )
-        )
-        order.lines.append(
-            SalesOrderLine(
-                position=position,
-                product_id=product.product_id,
-                sku=product.sku,
-                description=product.name,
-                quantity=line_in.quantity,
-                unit_price=product.list_price,
-                discount_percent=line_in.discount_percent,
-                tax_rate=product.tax_rate,
-                net_amount=amounts.net,
-                tax_amount=amounts.tax,
-            )
-        )
-        order.net_total += amounts.net
-        order.tax_total += amounts.tax
-    order.total = order.net_total + order.tax_total
+    order.lines.extend(SalesOrderLine(**line) for line in pricing.lines)
     record_status(order, None, OrderStatus.DRAFT, "created", now)
     session.add(order)
     await session.flush()
@@ -141,6 +115,62 @@ async def catalog_products(
     if errors:
         raise InvalidRequest("some lines name products that cannot be sold", errors=errors)
     return found
+
+
+@dataclass(frozen=True)
+class CatalogPricing:
+    """Lines priced from the catalog read model: the fields every priced line stores."""
+
+    currency: str
+    lines: list[dict[str, Any]]
+    net_total: Decimal
+    tax_total: Decimal
+
+
+class LineRequest(Protocol):
+    product_id: uuid.UUID
+    quantity: int
+    discount_percent: Decimal
+
+
+async def price_from_catalog(
+    session: AsyncSession, requested: Sequence[LineRequest], document: str
+) -> CatalogPricing:
+    """List price, line discount and the product's tax rate, each line rounded to the cent
+    (``price_line``); shared by quotes and orders so both price alike."""
+    products = await catalog_products(session, [line.product_id for line in requested])
+    currencies = {p.currency for p in products.values()}
+    if len(currencies) > 1:
+        raise InvalidRequest(f"all lines of {document} must be priced in one currency")
+    lines: list[dict[str, Any]] = []
+    net_total = tax_total = Decimal(0)
+    for position, line_in in enumerate(requested, start=1):
+        product = products[line_in.product_id]
+        amounts = price_line(
+            LineDraft(
+                quantity=line_in.quantity,
+                unit_price=product.list_price,
+                discount_percent=line_in.discount_percent,
+                tax_rate=product.tax_rate,
+            )
+        )
+        lines.append(
+            {
+                "position": position,
+                "product_id": product.product_id,
+                "sku": product.sku,
+                "description": product.name,
+                "quantity": line_in.quantity,
+                "unit_price": product.list_price,
+                "discount_percent": line_in.discount_percent,
+                "tax_rate": product.tax_rate,
+                "net_amount": amounts.net,
+                "tax_amount": amounts.tax,
+            }
+        )
+        net_total += amounts.net
+        tax_total += amounts.tax
+    return CatalogPricing(currencies.pop(), lines, net_total, tax_total)
 
 
 async def load_order(session: AsyncSession, order_id: uuid.UUID) -> SalesOrder:
