@@ -1,12 +1,16 @@
 """Access tokens: the claims the gateway signs and every service verifies for itself."""
 
+import time
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Annotated, Any
 from uuid import UUID, uuid4
 
 import jwt
+from cryptography.hazmat.primitives.serialization import load_pem_public_key
 from fastapi import Depends, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
@@ -68,12 +72,45 @@ class InvalidToken(Exception):
     pass
 
 
+@lru_cache(maxsize=16)
+def _verifying_key(public_key_pem: str) -> Any:
+    """The parsed key; PyJWT would otherwise parse the PEM text again for every token."""
+    return load_pem_public_key(public_key_pem.encode())
+
+
+_VERIFIED_CACHE_SIZE = 4096
+_verified: OrderedDict[tuple[str, str, str], tuple[float, Principal]] = OrderedDict()
+
+
 def verify_token(public_key: str, token: str, *, token_type: str = "access") -> Principal:
-    """Check signature, algorithm, issuer, audience and expiry; return the principal."""
+    """Check signature, algorithm, issuer, audience and expiry; return the principal.
+
+    A client sends the same access token with every request until it expires, and a request
+    through the gateway is checked there and again by the service it reaches.  So a token
+    that verified is remembered (bounded, least recently used first out) until its own
+    expiry; nothing else about a stateless token can change in the meantime.
+    """
+    key = (public_key, token, token_type)
+    remembered = _verified.get(key)
+    if remembered is not None and remembered[0] > time.time():
+        _verified.move_to_end(key)
+        return remembered[1]
+    principal, expires = _verify(public_key, token, token_type)
+    _verified[key] = (expires, principal)
+    if len(_verified) > _VERIFIED_CACHE_SIZE:
+        _verified.popitem(last=False)
+    return principal
+
+
+def _verify(public_key: str, token: str, token_type: str) -> tuple[Principal, float]:
+    try:
+        key = _verifying_key(public_key)
+    except (ValueError, TypeError) as exc:  # no usable key configured: nothing verifies
+        raise InvalidToken("this service has no usable verifying key") from exc
     try:
         claims = jwt.decode(
             token,
-            public_key,
+            key,
             algorithms=[ALGORITHM],  # never taken from the token: refuses "none" and HS tricks
             audience=AUDIENCE,
             issuer=ISSUER,
@@ -84,12 +121,13 @@ def verify_token(public_key: str, token: str, *, token_type: str = "access") -> 
     if claims.get("typ") != token_type:
         raise InvalidToken(f"not an {token_type} token")
     account = claims.get("account_id")
-    return Principal(
+    principal = Principal(
         subject=str(claims["sub"]),
         roles=tuple(str(r) for r in claims.get("roles", [])),
         account_id=UUID(account) if account else None,
         token_id=str(claims.get("jti", "")),
     )
+    return principal, float(claims["exp"])
 
 
 bearer = OAuth2PasswordBearer(tokenUrl="/auth/token", auto_error=False)
