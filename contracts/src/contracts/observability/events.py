@@ -119,7 +119,14 @@ def handling(service: str, consumer: str, record: Any) -> Iterator[Handling]:
     """A consumer span (child of the producer's), then one log line and the metrics."""
     seen = Handling()
     started = time.perf_counter()
-    header_type = dict(record.headers or ()).get("event_type", b"").decode("latin-1")
+    with consumer_span(service, record, seen):
+        yield seen
+    handled(service, consumer, record, seen, time.perf_counter() - started)
+
+
+@contextmanager
+def consumer_span(service: str, record: Any, seen: Handling) -> Iterator[None]:
+    """The span of one message's handling, a child of the span that produced it."""
     with tracer().start_as_current_span(
         f"{record.topic} process",
         context=context_from(carrier_from_kafka(record.headers)),
@@ -133,13 +140,17 @@ def handling(service: str, consumer: str, record: Any) -> Iterator[Handling]:
             "crmerp.service": service,
         },
     ) as span:
-        yield seen
+        yield
         span.set_attribute("crmerp.outcome", seen.outcome)
         if seen.event_type:
             span.set_attribute("crmerp.event_type", seen.event_type)
         if seen.outcome == "dead_lettered":
             span.set_status(Status(StatusCode.ERROR, "dead-lettered"))
-    elapsed = time.perf_counter() - started
+
+
+def handled(service: str, consumer: str, record: Any, seen: Handling, elapsed: float) -> None:
+    """Report one message's outcome once it is final (committed): metrics, recent list, log."""
+    header_type = dict(record.headers or ()).get("event_type", b"").decode("latin-1")
     event_type = seen.event_type or header_type or "unknown"
     metrics.events_consumed.labels(service, event_type, seen.outcome).inc()
     metrics.event_handling_duration.labels(service, event_type).observe(elapsed)

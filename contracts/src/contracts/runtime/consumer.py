@@ -10,6 +10,11 @@ For every message:
 3. Only after that commit is the offset committed, so a crash re-delivers the message and the
    inbox turns the re-delivery into a no-op.
 
+Under load, the messages of one partition that arrived together are applied in a single unit
+of work (at most ``batch_size``), still in order and each with its own inbox mark: one commit
+instead of one per event.  If anything in such a batch fails, it rolls back whole and its
+messages are applied again one at a time, with the retries and dead-lettering above.
+
 A handler that keeps raising is retried a few times and then dead-lettered; an unreachable
 database is not the message's fault, so it is retried until the database returns.
 """
@@ -18,9 +23,11 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, ConsumerRecord
 from aiokafka.errors import CommitFailedError, KafkaError
@@ -41,6 +48,10 @@ Handler = Callable[[UnitOfWork, Any, Envelope], Awaitable[None]]
 """``async def handle(uow, event, envelope)``: apply one event inside the given unit of work."""
 
 
+_UNAVAILABLE = (OperationalError, ConnectionError, OSError)
+"""The database, not the message, is the problem: wait for it, however long."""
+
+
 class PoisonMessage(Exception):
     """A message that no number of retries will apply."""
 
@@ -56,6 +67,7 @@ class EventConsumer:
         handlers: Mapping[type[Event], Handler | Sequence[Handler]],
         max_attempts: int = 5,
         retry_delay: float = 0.2,
+        batch_size: int = 50,
     ) -> None:
         self._service = service
         self._group_id = group_id
@@ -69,6 +81,8 @@ class EventConsumer:
         }
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay
+        # Small enough that a batch holds its locks (SQLite's single writer) only briefly.
+        self._batch_size = max(1, batch_size)
         self.topics = sorted({cls.topic for cls in handlers})
         self.dead_letter_topic = dead_letter_topic(service)
         self.applied = 0
@@ -80,6 +94,7 @@ class EventConsumer:
         self.disconnected_since: datetime | None = datetime.now(UTC)
         self.on_applied: list[Callable[[Envelope], None]] = []
         self._positions: dict[tuple[str, int], int] = {}
+        self._attempts_spent: dict[UUID, int] = {}  # by a batch that failed on the event
 
     async def run(self) -> None:
         """Consume until cancelled, reconnecting while the broker is away."""
@@ -113,9 +128,12 @@ class EventConsumer:
         while True:
             batches = await consumer.getmany(timeout_ms=1000, max_records=500)
             for tp, records in batches.items():
-                for record in records:
-                    await self._process(record, producer)
-                    self._positions[(tp.topic, tp.partition)] = record.offset + 1
+                for start in range(0, len(records), self._batch_size):
+                    chunk = records[start : start + self._batch_size]
+                    if len(chunk) == 1 or not await self._apply_batch(chunk):
+                        for record in chunk:
+                            await self._process(record, producer)
+                    self._positions[(tp.topic, tp.partition)] = chunk[-1].offset + 1
                 try:
                     await consumer.commit({tp: records[-1].offset + 1})
                 except CommitFailedError:
@@ -159,12 +177,12 @@ class EventConsumer:
         event: Event,
         handlers: tuple[Handler, ...],
     ) -> str:
-        attempt = 0
+        attempt = self._attempts_spent.pop(envelope.event_id, 0)
         while True:
             attempt += 1
             try:
                 return await self._apply(record, envelope, event, handlers)
-            except (OperationalError, ConnectionError, OSError) as exc:
+            except _UNAVAILABLE as exc:
                 # The database (not the message) is the problem: wait for it, however long.
                 log.warning("consumer %s: database unavailable (%s); retrying", self._group_id, exc)
                 await asyncio.sleep(min(self._retry_delay * attempt, 5.0))
@@ -211,15 +229,7 @@ class EventConsumer:
                     for handler in handlers:
                         await handler(uow, event, envelope)
                     await uow.session.execute(
-                        insert(inbox).values(
-                            consumer=self._group_id,
-                            event_id=envelope.event_id,
-                            event_type=envelope.event_type,
-                            topic=record.topic,
-                            partition=record.partition,
-                            offset=record.offset,
-                            applied_at=datetime.now(UTC),
-                        )
+                        insert(inbox).values(**self._inbox_mark(record, envelope))
                     )
             except IntegrityError:
                 # Either a concurrent replica applied the same event first (the inbox's primary
@@ -233,6 +243,106 @@ class EventConsumer:
         for callback in self.on_applied:
             callback(envelope)
         return "applied"
+
+    async def _apply_batch(self, records: Sequence[ConsumerRecord]) -> bool:
+        """Apply consecutive messages of one partition in one unit of work.
+
+        Returns False, having changed nothing, when the batch cannot be applied as a whole
+        (a message that does not parse, a handler that raises, a database error): the caller
+        then applies the messages one at a time, which knows how to retry and dead-letter.
+        """
+        parsed: list[tuple[ConsumerRecord, Envelope, Event | None]] = []
+        for record in records:
+            try:
+                envelope = Envelope.model_validate_json(record.value or b"")
+                event = envelope.open() if envelope.event_type in self._handlers else None
+            except (ValidationError, UnknownEvent, IncompatibleEvent):
+                return False
+            parsed.append((record, envelope, event))
+        inbox = self._tx.tables.inbox
+        outcomes: list[tuple[ConsumerRecord, observed.Handling, float]] = []
+        applied: list[Envelope] = []
+        current: Envelope | None = None  # the event whose handlers are running
+        try:
+            async with self._tx.begin() as uow:
+                ids = [envelope.event_id for _, envelope, _ in parsed]
+                already = set(
+                    await uow.session.scalars(
+                        select(inbox.c.event_id).where(
+                            inbox.c.consumer == self._group_id, inbox.c.event_id.in_(ids)
+                        )
+                    )
+                )
+                marks: list[dict[str, Any]] = []
+                for record, envelope, event in parsed:
+                    seen = observed.Handling(
+                        event_type=envelope.event_type,
+                        event_id=str(envelope.event_id),
+                        correlation_id=envelope.correlation_id,
+                    )
+                    started = time.perf_counter()
+                    if event is None:
+                        seen.outcome = "ignored"
+                    elif envelope.event_id in already:
+                        seen.outcome = "duplicate"
+                    else:
+                        current = envelope
+                        with (
+                            observed.consumer_span(self._service, record, seen),
+                            request_context(
+                                correlation_id=envelope.correlation_id,
+                                causation_id=envelope.event_id,
+                                actor=f"event:{envelope.producer}",
+                            ),
+                        ):
+                            for handler in self._handlers[envelope.event_type][1]:
+                                await handler(uow, event, envelope)
+                            # The next event's handlers must see this one's effects as rows,
+                            # not as objects that Core statements would miss or read stale.
+                            await uow.session.flush()
+                            uow.session.expire_all()
+                            seen.outcome = "applied"
+                        current = None
+                        already.add(envelope.event_id)
+                        applied.append(envelope)
+                        marks.append(self._inbox_mark(record, envelope))
+                    outcomes.append((record, seen, time.perf_counter() - started))
+                if marks:
+                    await uow.session.execute(insert(inbox), marks)
+        except Exception as exc:
+            if current is not None and not isinstance(exc, _UNAVAILABLE):
+                # The batch was this event's first attempt; the retries that follow count on.
+                self._attempts_spent[current.event_id] = 1
+                self.failures += 1
+                observed.handler_failed(self._service, current.event_type)
+            log.info(
+                "consumer %s: batch of %d rolled back (%s: %s); applying one at a time",
+                self._group_id,
+                len(records),
+                type(exc).__name__,
+                exc,
+            )
+            return False
+        for record, seen, elapsed in outcomes:
+            if seen.outcome == "duplicate":
+                self.duplicates += 1
+            observed.handled(self._service, self._group_id, record, seen, elapsed)
+        self.applied += len(applied)
+        for envelope in applied:
+            for callback in self.on_applied:
+                callback(envelope)
+        return True
+
+    def _inbox_mark(self, record: ConsumerRecord, envelope: Envelope) -> dict[str, Any]:
+        return {
+            "consumer": self._group_id,
+            "event_id": envelope.event_id,
+            "event_type": envelope.event_type,
+            "topic": record.topic,
+            "partition": record.partition,
+            "offset": record.offset,
+            "applied_at": datetime.now(UTC),
+        }
 
     async def _in_inbox(self, envelope: Envelope) -> bool:
         inbox = self._tx.tables.inbox
