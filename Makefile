@@ -43,7 +43,8 @@ demo: setup
 
 ## The long fault run: thousands of orders while services are killed and the broker frozen.
 chaos: setup
-	$(BIN)/python -m devstack.chaos --orders $${CHAOS_ORDERS:-3000} --seconds $${CHAOS_SECONDS:-300} \
+	$(BIN)/python -m devstack.chaos --orders $${CHAOS_ORDERS:-4000} --seconds $${CHAOS_SECONDS:-600} \
+		--workers $${CHAOS_WORKERS:-160} --fault-every 4 12 \
 		--json bench-results/chaos.json $${CHAOS_POSTGRES_URL:+--postgres $$CHAOS_POSTGRES_URL}
 
 ## Speed and memory, each beside a baseline from the same run (BENCH_POSTGRES_URL for PostgreSQL).

@@ -170,7 +170,7 @@ class Driver:
 
 
 def _seed(
-    stack: Stack, products: int, accounts: int
+    stack: Stack, products: int, accounts: int, stock: int
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     with httpx.Client(
         base_url=stack.gateway.url, timeout=30, headers={"Authorization": f"Bearer {stack.token()}"}
@@ -193,7 +193,7 @@ def _seed(
                 json={
                     "product_id": product["id"],
                     "warehouse_id": warehouse["id"],
-                    "quantity": 400,
+                    "quantity": stock,
                     "lot": f"CH-{i:03d}-A",
                 },
             ).raise_for_status()
@@ -305,7 +305,14 @@ def run(
     postgres_url: str | None,
     workdir: Path,
     workers: int = 48,
+    fault_interval: tuple[float, float] = (2.0, 6.0),
 ) -> ChaosReport:
+    """Drive ``orders`` orders within ``seconds`` while a fault strikes every
+    ``fault_interval`` seconds (uniformly drawn); then settle and check the invariants.
+
+    Each order holds one of ``workers`` client threads for its whole life (create, confirm,
+    wait, ship, wait, pay), so the workers, not the services, can be what limits the rate.
+    """
     rng = random.Random(seed)
     report = ChaosReport(orders_requested=orders)
     stack = Stack(
@@ -317,8 +324,9 @@ def run(
     )
     stack.start(fresh=True)
     try:
-        products, accounts = _seed(stack, products=20, accounts=10)
-        monkey = Monkey(stack, rng, report, interval=(2.0, 6.0))
+        # Enough stock that most orders reserve, while the popular lines still run short.
+        products, accounts = _seed(stack, products=20, accounts=10, stock=max(400, orders // 4))
+        monkey = Monkey(stack, rng, report, interval=fault_interval)
         driver = Driver(stack, monkey, report)
         started = time.monotonic()
         deadline = started + seconds
@@ -389,10 +397,31 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=int(time.time()))
     parser.add_argument("--postgres", default=None, help="PostgreSQL server URL")
     parser.add_argument("--json", type=Path, default=None, help="also write the figures here")
+    parser.add_argument("--workers", type=int, default=48, help="client threads")
+    parser.add_argument(
+        "--fault-every",
+        type=float,
+        nargs=2,
+        default=(2.0, 6.0),
+        metavar=("MIN", "MAX"),
+        help="seconds between faults, drawn uniformly",
+    )
     args = parser.parse_args()
-    print(f"chaos: {args.orders} orders within {args.seconds}s, seed {args.seed}", flush=True)
+    print(
+        f"chaos: {args.orders} orders within {args.seconds}s, {args.workers} clients, "
+        f"a fault every {args.fault_every[0]}-{args.fault_every[1]}s, seed {args.seed}",
+        flush=True,
+    )
     with tempfile.TemporaryDirectory(prefix="chaos-") as tmp:
-        report = run(args.orders, args.seconds, args.seed, args.postgres, Path(tmp))
+        report = run(
+            args.orders,
+            args.seconds,
+            args.seed,
+            args.postgres,
+            Path(tmp),
+            workers=args.workers,
+            fault_interval=tuple(args.fault_every),
+        )
         if not report.passed and args.json:  # keep the services' logs for the post-mortem
             shutil.copytree(Path(tmp) / "logs", args.json.parent / "chaos-logs", dirs_exist_ok=True)
     print_report(report)
