@@ -11,6 +11,7 @@ import uuid
 from pathlib import Path
 
 from devstack.bench import flow, growth, hop
+from devstack.bench.full_flow import full_flow
 from devstack.bench.load import hammer
 from devstack.bench.stats import Results, Row, percentile, summary_ms
 from devstack.stack import Service, Stack, StackConfig, free_port
@@ -77,6 +78,43 @@ def measure_flow(results: Results, stack: Stack, catalog: flow.Catalog, quick: b
             "confirm -> reserved p99 at full speed", round(percentile(reserved, 99) * 1000, 2), "ms"
         )
     )
+
+
+def measure_full_flow(results: Results, stack: Stack, catalog: flow.Catalog, quick: bool) -> None:
+    """Orders per second from the first order created to the last one CRM shows paid."""
+    n = 200 if quick else 600
+    run = asyncio.run(full_flow(stack, catalog, n))
+    stages = run.stages()
+    results.raw["full_flow"] = {
+        "orders": n,
+        "paid_in_crm": run.paid,
+        "seconds": round(run.seconds, 2),
+        "stages": {name: summary_ms(spans) for name, spans in stages.items()},
+        "unfinished": dict(run.unfinished()),
+        "retried": dict(run.retries),
+    }
+    rate = round(run.orders_per_second, 1)
+    results.add(
+        Row(
+            "full order flow (confirmed -> paid in CRM)",
+            rate,
+            "orders/s",
+            None,
+            "",
+            ">= 150 orders/s",
+            rate >= 150 and run.paid == n,
+        )
+    )
+    if run.paid < n:
+        stuck = ", ".join(f"{count} {why}" for why, count in run.unfinished().most_common())
+        results.notes.append(f"full order flow: {n - run.paid} of {n} orders not paid ({stuck})")
+    if run.retries:
+        again = ", ".join(f"{why} x{count}" for why, count in run.retries.most_common())
+        results.notes.append(f"full order flow: requests sent again ({again})")
+    for name in ("confirm -> reserved", "ship -> invoiced", "pay -> CRM paid"):
+        for p in (50, 99):
+            value = round(percentile(stages[name], p) * 1000, 2)
+            results.add(Row(f"full flow: {name} p{p}", value, "ms"))
 
 
 def measure_views(
@@ -188,6 +226,8 @@ def main() -> int:
             print("order flow...", flush=True)
             catalog = flow.seed_catalog(stack)
             measure_flow(results, stack, catalog, args.quick)
+            print("full order flow...", flush=True)
+            measure_full_flow(results, stack, catalog, args.quick)
             ids, _ = asyncio.run(flow.confirm_orders(stack, catalog, 1, rate=None))
             print("gateway views...", flush=True)
             measure_views(results, stack, catalog, workdir, 5 if args.quick else 10, ids[0])

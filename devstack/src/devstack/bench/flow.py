@@ -1,4 +1,5 @@
-"""The order flow through the gateway: confirm to reserved, and the full flow to paid."""
+"""The order flow through the gateway: the catalog it needs, confirming orders, and how long
+ERP takes to reserve them (the full flow to paid is in ``full_flow``)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ import asyncio
 import time
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 import httpx
@@ -146,13 +148,12 @@ def confirm_to_reserved(stack: Stack, order_ids: list[str], timeout: float = 120
     finally:
         engine.dispose()
     return [
-        (_aware(times[k]["reserved"]) - _aware(times[k]["confirmed"])).total_seconds() for k in done
+        (as_utc(times[k]["reserved"]) - as_utc(times[k]["confirmed"])).total_seconds() for k in done
     ]
 
 
-def _aware(value: Any) -> Any:
-    from datetime import UTC, datetime
-
+def as_utc(value: Any) -> datetime:
+    """A timestamp as the databases return it (text on SQLite, maybe naive) made aware UTC."""
     if isinstance(value, str):
         value = datetime.fromisoformat(value)
     return value if value.tzinfo else value.replace(tzinfo=UTC)
