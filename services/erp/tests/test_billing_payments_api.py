@@ -1,5 +1,6 @@
 """Customer payments in-process: partial, full, over several invoices, and refused ones."""
 
+import asyncio
 import uuid
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -131,3 +132,25 @@ async def test_payments_that_do_not_fit_are_refused_and_book_nothing(
     problem(await client.post("/payments", json=unknown), 404)
     assert await entries(client, source="payment") == []
     assert ok(await client.get("/payments"))["items"] == []
+
+
+async def test_concurrent_payments_of_one_customer_both_apply(client: httpx.AsyncClient) -> None:
+    """Two payments at once wait for each other instead of one failing on a stale customer."""
+    account, invoices = await _three_invoices(client)
+
+    def pay(invoice: dict[str, str]) -> dict[str, object]:
+        return {
+            "account_id": str(account),
+            "amount": invoice["total"],
+            "received_on": "2026-03-01",
+            "allocations": [{"invoice_id": invoice["id"], "amount": invoice["total"]}],
+        }
+
+    answers = await asyncio.gather(
+        client.post("/payments", json=pay(invoices[0])),
+        client.post("/payments", json=pay(invoices[2])),
+    )
+    assert [a.status_code for a in answers] == [201, 201], [a.text for a in answers]
+    assert ok(await client.get(f"/customers/{account}"))["open_receivables"] == "220.00"
+    revisions = [x["revision"] for x in await published(client, "CustomerCreditChanged")]
+    assert len(revisions) == len(set(revisions)), "each change of standing has its own revision"

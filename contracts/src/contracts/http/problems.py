@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.orm.exc import StaleDataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from contracts.errors import DomainError
@@ -106,6 +107,21 @@ def install_problem_handlers(app: FastAPI) -> None:
             detail,
             instance=request.url.path,
             headers=getattr(exc, "headers", None),
+        )
+
+    @app.exception_handler(StaleDataError)
+    async def concurrent_change(request: Request, exc: StaleDataError) -> JSONResponse:
+        # Optimistic locking refused a write: another request changed the same record first,
+        # and this one rolled back whole.  Nothing is wrong with the request; it can be retried.
+        log.info("concurrent change on %s %s: %s", request.method, request.url.path, exc)
+        return problem_response(
+            409,
+            "Conflict",
+            "The record changed while this request was being applied; nothing was saved. "
+            "Retry the request.",
+            type_slug="concurrent-change",
+            instance=request.url.path,
+            headers={"Retry-After": "1"},
         )
 
     @app.exception_handler(Exception)

@@ -35,6 +35,9 @@ async def receive_payment(
     if await session.get(Customer, account_id) is None:
         raise NotFound(f"customer {account_id} is not known to finance")
     payer = await customer(session, account_id)
+    # One payment of a customer at a time: the invoices' balances, the credit standing and
+    # its revision all move together, so a concurrent payment waits here instead of failing.
+    await session.refresh(payer, with_for_update=True)
     open_invoices = list(
         (
             await session.scalars(
