@@ -158,6 +158,20 @@ def _drive_orders(api: httpx.Client, count: int) -> list[str]:
         return list(pool.map(order, range(count)))
 
 
+def _every_stock_level(api: httpx.Client) -> list[dict[str, Any]]:
+    """All of ERP's stock levels, page after page."""
+    levels: list[dict[str, Any]] = []
+    params: dict[str, Any] = {"limit": 200}
+    while True:
+        response = api.get("/api/stock/levels", params=params)
+        assert response.status_code == 200, response.text
+        page = response.json()
+        levels += page["items"]
+        if not page["next_cursor"]:
+            return levels
+        params["cursor"] = page["next_cursor"]
+
+
 def _scalar(engine: Engine, sql: str) -> Any:
     with engine.connect() as conn:
         return conn.execute(text(sql)).scalar_one()
@@ -194,8 +208,7 @@ def _check(stack: Stack, instances: list[Service], erp: Engine) -> None:
         # (a) Every confirmation was applied once: the stock covers all orders, so each is
         # reserved, and ERP reserved exactly one unit per order.
         def all_reserved() -> bool:
-            level = api.get("/api/stock/levels").json()
-            return sum(row["reserved"] for row in level) == ORDERS
+            return sum(row["reserved"] for row in _every_stock_level(api)) == ORDERS
 
         eventually(all_reserved, timeout=120, interval=0.5)
 

@@ -172,7 +172,7 @@ def test_an_order_over_the_credit_limit_waits_for_finance(api: httpx.Client) -> 
         "held",
         "123.0000",
     )
-    levels = _ok(api.get("/api/stock/levels", params={"product_id": product["id"]}))
+    levels = _ok(api.get("/api/stock/levels", params={"product_id": product["id"]}))["items"]
     assert sum(x["reserved"] for x in levels) == 0
     # CRM shows the hold.
     eventually(
@@ -181,5 +181,5 @@ def test_an_order_over_the_credit_limit_waits_for_finance(api: httpx.Client) -> 
 
     _ok(api.post(f"/api/credit-holds/{order_id}/release", json={"reason": "approved"}))
     eventually(lambda: api.get(f"/api/orders/{order_id}").json()["order"]["status"] == "reserved")
-    levels = _ok(api.get("/api/stock/levels", params={"product_id": product["id"]}))
+    levels = _ok(api.get("/api/stock/levels", params={"product_id": product["id"]}))["items"]
     assert sum(x["reserved"] for x in levels) == 1

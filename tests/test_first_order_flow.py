@@ -100,7 +100,8 @@ def test_an_order_in_stock_is_reserved_and_the_gateway_composes_it(api: httpx.Cl
     assert [r["quantity"] for r in view["fulfilment"]["reservations"]] == [3]
     assert view["missing"] == []
     levels = api.get("/api/stock/levels", params={"product_id": product["id"]}).json()
-    assert levels == [
+    assert levels["next_cursor"] is None
+    assert levels["items"] == [
         {
             "product_id": product["id"],
             "warehouse_id": warehouse["id"],
@@ -140,8 +141,15 @@ def test_a_shortage_reserves_what_exists_and_backorders_the_rest(api: httpx.Clie
     eventually(
         lambda: api.get(f"/api/orders/{order['id']}").json()["order"]["status"] == "reserved"
     )
-    levels = api.get("/api/stock/levels", params={"product_id": scarce["id"]}).json()
+    levels = api.get("/api/stock/levels", params={"product_id": scarce["id"]}).json()["items"]
     assert levels[0]["reserved"] == 5 and levels[0]["on_hand"] == 12
+
+
+def _stock_level(api: httpx.Client, product: dict[str, Any]) -> dict[str, Any]:
+    """The product's level in its one warehouse."""
+    page = api.get("/api/stock/levels", params={"product_id": product["id"]}).json()
+    [level] = page["items"]
+    return level  # type: ignore[no-any-return]
 
 
 def test_orders_racing_for_the_last_units_never_oversell(api: httpx.Client) -> None:
@@ -169,7 +177,7 @@ def test_orders_racing_for_the_last_units_never_oversell(api: httpx.Client) -> N
     statuses = [_settled(api, o["id"])["order"]["status"] for o in orders]
     assert statuses.count("reserved") == 5
     assert statuses.count("backordered") == 7
-    level = api.get("/api/stock/levels", params={"product_id": product["id"]}).json()[0]
+    level = _stock_level(api, product)
     assert (level["on_hand"], level["reserved"], level["available"]) == (5, 5, 0)
 
 
@@ -182,7 +190,7 @@ def test_cancelling_a_reserved_order_releases_its_stock(api: httpx.Client) -> No
     assert cancelled.status_code == 200 and cancelled.json()["status"] == "cancelled"
 
     def released() -> bool:
-        level = api.get("/api/stock/levels", params={"product_id": product["id"]}).json()[0]
+        level = _stock_level(api, product)
         return level["reserved"] == 0
 
     eventually(released)

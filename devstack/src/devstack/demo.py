@@ -172,7 +172,11 @@ def tell(story: Story) -> None:
     )
     if po["status"] == "draft":
         po = story.call("POST", f"/api/purchase-orders/{po['id']}/send")
-        story.say("ERP", f"purchase order {po['number']} sent to the supplier")
+        story.say(
+            "ERP",
+            f"purchase order {po['number']} sent to the supplier; PurchaseOrderCreated tells "
+            "CRM, which notes it on the order",
+        )
 
     story.step("Goods arrive from the supplier")
     warehouse = story.call("GET", "/api/warehouses", params={"limit": 1})["items"][0]

@@ -57,7 +57,7 @@ async def receive(
 async def levels(client: httpx.AsyncClient, item: dict[str, Any]) -> dict[str, tuple[int, int]]:
     """(on hand, reserved) per warehouse id."""
     response = await client.get("/stock/levels", params={"product_id": item["id"]})
-    return {x["warehouse_id"]: (x["on_hand"], x["reserved"]) for x in response.json()}
+    return {x["warehouse_id"]: (x["on_hand"], x["reserved"]) for x in response.json()["items"]}
 
 
 def _runtime(client: httpx.AsyncClient) -> Any:

@@ -24,7 +24,8 @@ from contracts.events.crm import AccountRegistered, AccountsMerged, OrderConfirm
 
 
 async def _reserved(client: httpx.AsyncClient, item: dict[str, str]) -> int:
-    levels = (await client.get("/stock/levels", params={"product_id": item["id"]})).json()
+    page = (await client.get("/stock/levels", params={"product_id": item["id"]})).json()
+    levels = page["items"]
     return sum(x["reserved"] for x in levels)
 
 

@@ -36,7 +36,7 @@ async def test_a_receipt_is_a_move_a_balance_a_lot_and_an_event(
 
     assert (move["quantity"], move["kind"], move["lot"]) == (7, "receipt", "L1")
     assert await levels(client, pump) == {where["id"]: (7, 0)}
-    lots = (await client.get("/stock/lots", params={"product_id": pump["id"]})).json()
+    lots = (await client.get("/stock/lots", params={"product_id": pump["id"]})).json()["items"]
     assert lots == [
         {"product_id": pump["id"], "warehouse_id": where["id"], "lot": "L1", "on_hand": 7}
     ]
@@ -62,7 +62,7 @@ async def test_adjustments_count_lots_and_never_go_below_what_is_reserved(
         },
     )
     assert down.status_code == 201, down.text
-    lots = (await client.get("/stock/lots", params={"product_id": pump["id"]})).json()
+    lots = (await client.get("/stock/lots", params={"product_id": pump["id"]})).json()["items"]
     assert [(x["lot"], x["on_hand"]) for x in lots] == [("NEW", 2)]
     too_far = await client.post(
         "/stock/adjustments",
@@ -114,7 +114,7 @@ async def test_a_transfer_moves_lots_between_warehouses(client: httpx.AsyncClien
         await client.get(
             "/stock/lots", params={"product_id": pump["id"], "warehouse_id": south["id"]}
         )
-    ).json()
+    ).json()["items"]
     assert sorted((x["lot"], x["on_hand"]) for x in south_lots) == [("A", 2), ("B", 1)]
 
 

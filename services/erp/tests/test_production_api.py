@@ -210,7 +210,7 @@ async def test_completion_with_short_components_is_refused_listing_each(
     assert short.json()["type"].endswith("/components-short")
     assert [e["field"] for e in short.json()["errors"]] == [f"components.{seal}"]
     assert "8 required, 5 available, 3 short" in short.json()["errors"][0]["message"]
-    levels = (await client.get("/stock/levels", params={"product_id": motor})).json()
+    levels = (await client.get("/stock/levels", params={"product_id": motor})).json()["items"]
     assert levels[0]["on_hand"] == 10  # nothing was consumed
     order = (await client.get(f"/work-orders/{work_order}")).json()
     assert order["status"] == "released"
@@ -295,5 +295,5 @@ async def test_racing_completions_of_one_work_order_consume_once(
         *(client.post(f"/work-orders/{work_order}/complete") for _ in range(3))
     )
     assert sorted(r.status_code for r in results) == [200, 409, 409]
-    levels = (await client.get("/stock/levels", params={"product_id": motor})).json()
+    levels = (await client.get("/stock/levels", params={"product_id": motor})).json()["items"]
     assert levels[0]["on_hand"] == 6

@@ -39,9 +39,7 @@ async def test_a_backorder_raises_a_requisition_and_a_purchase_order_for_it(
     assert purchase["id"] == requisition["purchase_order_id"]
     assert purchase["status"] == "draft"
     assert [(x["product_id"], x["quantity"]) for x in purchase["lines"]] == [(pump["id"], 10)]
-    [event] = await published(client, "PurchaseOrderCreated")
-    assert event["for_orders"] == [str(order_id)]
-    assert event["supplier_name"] == vendor["name"]
+    assert await published(client, "PurchaseOrderCreated") == []  # a draft is not placed yet
     view = (await client.get(f"/fulfilment/orders/{order_id}")).json()
     assert [p["number"] for p in view["purchase_orders"]] == [purchase["number"]]
 
@@ -50,6 +48,13 @@ async def test_a_backorder_raises_a_requisition_and_a_purchase_order_for_it(
     assert len(await _requisitions(client, pump)) == 1
     linked = (await client.get("/purchase-orders", params={"for_order_id": str(second)})).json()
     assert [p["id"] for p in linked["items"]] == [purchase["id"]]
+
+    # Sent, it is announced once, naming both orders it will fill, oldest first.
+    assert (await client.post(f"/purchase-orders/{purchase['id']}/send")).status_code == 200
+    [event] = await published(client, "PurchaseOrderCreated")
+    assert event["purchase_order_id"] == purchase["id"]
+    assert event["for_orders"] == [str(order_id), str(second)]
+    assert event["supplier_name"] == vendor["name"]
 
 
 async def test_receiving_goods_adds_stock_by_lot_and_fills_backorders_oldest_first(
@@ -104,7 +109,7 @@ async def test_receiving_goods_adds_stock_by_lot_and_fills_backorders_oldest_fir
     assert done["status"] == "received"
     assert (await client.get(f"/fulfilment/orders/{second}")).json()["status"] == "reserved"
     assert await levels(client, pump) == {where["id"]: (10, 7)}
-    receipts = (await client.get(f"/purchase-orders/{purchase['id']}/receipts")).json()
+    receipts = (await client.get(f"/purchase-orders/{purchase['id']}/receipts")).json()["items"]
     assert [r["lines"][0]["lot"] for r in receipts] == ["L-77", "L-78"]
 
 
@@ -213,6 +218,87 @@ async def test_purchase_order_lifecycle_and_its_refusals(client: httpx.AsyncClie
     assert resend.status_code == 409
     listed = (await client.get("/purchase-orders", params={"status": "cancelled"})).json()
     assert [p["id"] for p in listed["items"]] == [other["id"]]
+
+
+async def test_a_purchase_order_is_announced_once_when_sent_not_as_a_draft(
+    client: httpx.AsyncClient,
+) -> None:
+    vendor = await supplier(client)
+    pump = await product(client)
+    draft = created(
+        await client.post(
+            "/purchase-orders",
+            json={
+                "supplier_id": vendor["id"],
+                "lines": [{"product_id": pump["id"], "quantity": 4}],
+            },
+        )
+    )
+    assert await published(client, "PurchaseOrderCreated") == []
+
+    sent = await client.post(f"/purchase-orders/{draft['id']}/send")
+    again = await client.post(f"/purchase-orders/{draft['id']}/send")
+
+    assert sent.status_code == 200 and again.status_code == 409
+    [event] = await published(client, "PurchaseOrderCreated")
+    assert (event["purchase_order_id"], event["number"]) == (draft["id"], draft["number"])
+    assert [(x["sku"], x["quantity"]) for x in event["lines"]] == [(pump["sku"], 4)]
+    assert event["expected_on"] == draft["expected_on"] and event["for_orders"] == []
+    cancelled = created(
+        await client.post(
+            "/purchase-orders",
+            json={
+                "supplier_id": vendor["id"],
+                "lines": [{"product_id": pump["id"], "quantity": 1}],
+            },
+        )
+    )
+    assert (await client.post(f"/purchase-orders/{cancelled['id']}/cancel")).status_code == 200
+    assert len(await published(client, "PurchaseOrderCreated")) == 1
+
+
+async def test_receipts_of_a_purchase_order_page_filter_and_sort(
+    client: httpx.AsyncClient,
+) -> None:
+    north, south = await warehouse(client), await warehouse(client)
+    vendor = await supplier(client)
+    pump, valve = await product(client), await product(client)
+    purchase = created(
+        await client.post(
+            "/purchase-orders",
+            json={
+                "supplier_id": vendor["id"],
+                "lines": [
+                    {"product_id": pump["id"], "quantity": 5},
+                    {"product_id": valve["id"], "quantity": 5},
+                ],
+            },
+        )
+    )
+    assert (await client.post(f"/purchase-orders/{purchase['id']}/send")).status_code == 200
+    path = f"/purchase-orders/{purchase['id']}/receipts"
+    for where, item, lot in [(north, pump, "P-1"), (south, valve, "V-1"), (north, pump, "P-2")]:
+        line = {"product_id": item["id"], "quantity": 1, "lot": lot}
+        created(await client.post(path, json={"warehouse_id": where["id"], "lines": [line]}))
+
+    def lots(page: dict[str, Any]) -> list[str]:
+        return [r["lines"][0]["lot"] for r in page["items"]]
+
+    first = (await client.get(path, params={"limit": 2})).json()
+    rest = (await client.get(path, params={"limit": 2, "cursor": first["next_cursor"]})).json()
+    assert (lots(first), lots(rest), rest["next_cursor"]) == (["P-1", "V-1"], ["P-2"], None)
+    newest = (await client.get(path, params={"sort": "-received_at"})).json()
+    assert lots(newest) == ["P-2", "V-1", "P-1"]
+    assert lots((await client.get(path, params={"warehouse_id": south["id"]})).json()) == ["V-1"]
+    assert lots((await client.get(path, params={"product_id": pump["id"]})).json()) == [
+        "P-1",
+        "P-2",
+    ]
+    assert lots((await client.get(path, params={"lot": "P-2"})).json()) == ["P-2"]
+    assert (await client.get(path, params={"sort": "lot"})).status_code == 422
+    assert (await client.get(path, params={"cursor": "nonsense"})).status_code == 422
+    missing = await client.get(f"/purchase-orders/{uuid.uuid4()}/receipts")
+    assert missing.status_code == 404
 
 
 async def test_suppliers_are_created_listed_and_validated(client: httpx.AsyncClient) -> None:

@@ -23,7 +23,7 @@ async def test_a_shipment_picks_the_oldest_lots_and_announces_them(
     assert shipment["warehouse_id"] == where["id"]
     assert [(x["lot"], x["quantity"]) for x in shipment["lines"]] == [("L-OLD", 3), ("L-NEW", 1)]
     assert await levels(client, pump) == {where["id"]: (4, 0)}
-    lots = (await client.get("/stock/lots", params={"product_id": pump["id"]})).json()
+    lots = (await client.get("/stock/lots", params={"product_id": pump["id"]})).json()["items"]
     assert [(x["lot"], x["on_hand"]) for x in lots] == [("L-NEW", 4)]
     moves = (
         await client.get("/stock/moves", params={"product_id": pump["id"], "kind": "shipment"})

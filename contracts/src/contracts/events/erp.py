@@ -223,7 +223,7 @@ class PurchaseLine(Part):
 
 
 class PurchaseOrderCreated(Event, topic="erp.purchasing", version="1.0"):
-    """Goods were ordered from a supplier, possibly to fill customer backorders."""
+    """A purchase order was sent to its supplier, possibly to fill customer backorders."""
 
     purchase_order_id: UUID = Field(description="The purchase order (ERP's purchase order id).")
     number: str = Field(description="The purchase order's human-readable number.")

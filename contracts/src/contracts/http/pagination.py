@@ -98,7 +98,9 @@ async def paginate(
     limit = max(1, min(limit, MAX_LIMIT))
     if cursor:
         value, row_id = decode_cursor(cursor)
-        id_value: Any = UUID(row_id) if _is_uuid(id_column) else _as_id(row_id, id_column)
+        id_value: Any = _as_uuid(row_id) if _is_uuid(id_column) else _as_id(row_id, id_column)
+        if _is_uuid(sort_column) and value is not None:
+            value = _as_uuid(value)
         if descending:
             after = or_(sort_column < value, and_(sort_column == value, id_column < id_value))
         else:
@@ -119,6 +121,16 @@ def _is_uuid(column: InstrumentedAttribute[Any]) -> bool:
         return column.type.python_type is UUID
     except NotImplementedError:
         return False
+
+
+def _as_uuid(raw: Any) -> UUID:
+    try:
+        return UUID(str(raw))
+    except ValueError:
+        raise InvalidRequest(
+            "the cursor is not one this API issued",
+            errors=[{"field": "query.cursor", "message": "invalid cursor"}],
+        ) from None
 
 
 def _as_id(raw: str, column: InstrumentedAttribute[Any]) -> Any:

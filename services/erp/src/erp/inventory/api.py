@@ -122,20 +122,39 @@ async def transfer_stock(
         )
 
 
-@router.get("/stock/lots", response_model=list[StockLotOut])
+@router.get("/stock/lots", response_model=Page[StockLotOut])
 async def stock_lots(
     tx: Tx,
     _: Annotated[Principal, Depends(require("inventory:read"))],
-    product_id: uuid.UUID,
+    product_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
-) -> list[dict[str, object]]:
-    """The lots in stock of a product, oldest receipt first (the order shipments pick in)."""
-    stmt = select(StockLot).where(StockLot.product_id == product_id, StockLot.on_hand > 0)
+    lot: Annotated[str | None, Query(max_length=64, description="This lot number only")] = None,
+    sort: Annotated[
+        str, Query(description="sequence (oldest receipt first, the order shipments pick in), lot")
+    ] = "sequence",
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> dict[str, object]:
+    """The lots in stock (on hand above zero), oldest receipt first unless sorted otherwise."""
+    order = Sort.parse(sort, ("sequence", "lot"))
+    stmt = select(StockLot).where(StockLot.on_hand > 0)
+    if product_id:
+        stmt = stmt.where(StockLot.product_id == product_id)
     if warehouse_id:
         stmt = stmt.where(StockLot.warehouse_id == warehouse_id)
+    if lot:
+        stmt = stmt.where(StockLot.lot == lot)
     async with tx.read() as session:
-        lots = (await session.scalars(stmt.order_by(StockLot.sequence).limit(1000))).all()
-    return [
+        lots, next_cursor = await paginate(
+            session,
+            stmt,
+            sort_column=getattr(StockLot, order.field),
+            id_column=StockLot.sequence,  # one lot row per first receipt: unique
+            descending=order.descending,
+            cursor=cursor,
+            limit=limit,
+        )
+    items = [
         {
             "product_id": x.product_id,
             "warehouse_id": x.warehouse_id,
@@ -144,23 +163,46 @@ async def stock_lots(
         }
         for x in lots
     ]
+    return {"items": items, "next_cursor": next_cursor}
 
 
-@router.get("/stock/levels", response_model=list[StockLevelOut])
+@router.get("/stock/levels", response_model=Page[StockLevelOut])
 async def stock_levels(
     tx: Tx,
     _: Annotated[Principal, Depends(require("inventory:read"))],
     product_id: uuid.UUID | None = None,
     warehouse_id: uuid.UUID | None = None,
-) -> list[dict[str, object]]:
+    available_at_most: Annotated[
+        int | None, Query(ge=0, le=10_000_000, description="Only levels this low or lower")
+    ] = None,
+    sort: Annotated[
+        str, Query(description="product_id (then warehouse), warehouse_id (then product)")
+    ] = "product_id",
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> dict[str, object]:
+    """The balance of each product in each warehouse (on hand, reserved, available)."""
+    order = Sort.parse(sort, ("product_id", "warehouse_id"))
     stmt = select(StockLevel)
     if product_id:
         stmt = stmt.where(StockLevel.product_id == product_id)
     if warehouse_id:
         stmt = stmt.where(StockLevel.warehouse_id == warehouse_id)
+    if available_at_most is not None:
+        stmt = stmt.where(StockLevel.on_hand - StockLevel.reserved <= available_at_most)
+    # A level is keyed by (product, warehouse): the other half of the key breaks ties.
+    by_product = order.field == "product_id"
     async with tx.read() as session:
-        levels = (await session.scalars(stmt.limit(1000))).all()
-    return [
+        levels, next_cursor = await paginate(
+            session,
+            stmt,
+            sort_column=StockLevel.product_id if by_product else StockLevel.warehouse_id,
+            id_column=StockLevel.warehouse_id if by_product else StockLevel.product_id,
+            descending=order.descending,
+            cursor=cursor,
+            limit=limit,
+        )
+    items = [
         {
             "product_id": s.product_id,
             "warehouse_id": s.warehouse_id,
@@ -170,6 +212,7 @@ async def stock_levels(
         }
         for s in levels
     ]
+    return {"items": items, "next_cursor": next_cursor}
 
 
 @router.get("/stock/moves", response_model=Page[StockMoveOut])

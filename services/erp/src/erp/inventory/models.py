@@ -56,6 +56,7 @@ class StockLevel(Base):
         CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
         CheckConstraint("reserved >= 0", name="reserved_not_negative"),
         CheckConstraint("reserved <= on_hand", name="reserved_within_on_hand"),
+        Index("ix_stock_levels_warehouse_product", "warehouse_id", "product_id"),
     )
 
 
@@ -63,8 +64,9 @@ class StockLot(Base):
     """The checked balance of one lot of a product in one warehouse, kept with every move.
 
     Stock received without a lot number is kept under the empty lot ``""``.  ``sequence`` is
-    the ledger id of the lot's first receipt here, so picking by it is first in, first out.
-    The lots of a product in a warehouse always add up to its ``StockLevel.on_hand``.
+    the ledger id of the lot's first receipt here, so picking by it is first in, first out
+    (and, one move creating at most one lot row, it tells the rows apart).  The lots of a
+    product in a warehouse always add up to its ``StockLevel.on_hand``.
     """
 
     __tablename__ = "stock_lots"
@@ -78,6 +80,8 @@ class StockLot(Base):
     __table_args__ = (
         CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
         Index("ix_stock_lots_fifo", "product_id", "warehouse_id", "sequence"),
+        Index("ix_stock_lots_sequence", "sequence"),
+        Index("ix_stock_lots_lot", "lot", "sequence"),
     )
 
 

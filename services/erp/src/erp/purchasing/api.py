@@ -12,6 +12,7 @@ from erp.deps import Tx, require
 from erp.purchasing import orders, receipts, suppliers
 from erp.purchasing.models import (
     GoodsReceipt,
+    GoodsReceiptLine,
     PurchaseOrder,
     PurchaseOrderLine,
     PurchaseOrderLink,
@@ -211,6 +212,7 @@ async def send_purchase_order(
     _: Writer,
     if_match: IfMatch = None,
 ) -> PurchaseOrder:
+    """Place the draft with its supplier; publishes PurchaseOrderCreated."""
     async with tx.begin() as uow:
         order = await orders.change_status(
             uow, purchase_order_id, "sent", expected_version(if_match)
@@ -251,17 +253,40 @@ async def receive_goods(
         )
 
 
-@router.get("/purchase-orders/{purchase_order_id}/receipts", response_model=list[ReceiptOut])
-async def list_receipts(purchase_order_id: uuid.UUID, tx: Tx, _: Reader) -> list[GoodsReceipt]:
+@router.get("/purchase-orders/{purchase_order_id}/receipts", response_model=Page[ReceiptOut])
+async def list_receipts(
+    purchase_order_id: uuid.UUID,
+    tx: Tx,
+    _: Reader,
+    warehouse_id: uuid.UUID | None = None,
+    product_id: uuid.UUID | None = None,
+    lot: Annotated[str | None, Query(max_length=64, description="Receipts of this lot")] = None,
+    sort: str = "received_at",
+    cursor: str | None = None,
+    limit: Limit = 50,
+) -> dict[str, object]:
+    """The goods received against one purchase order, first arrival first."""
+    order = Sort.parse(sort, ("received_at",))
+    stmt = select(GoodsReceipt).where(GoodsReceipt.purchase_order_id == purchase_order_id)
+    if warehouse_id:
+        stmt = stmt.where(GoodsReceipt.warehouse_id == warehouse_id)
+    if product_id or lot:
+        lines = select(GoodsReceiptLine.receipt_id)
+        if product_id:
+            lines = lines.where(GoodsReceiptLine.product_id == product_id)
+        if lot:
+            lines = lines.where(GoodsReceiptLine.lot == lot)
+        stmt = stmt.where(GoodsReceipt.id.in_(lines))
     async with tx.read() as session:
         if await session.get(PurchaseOrder, purchase_order_id) is None:
             raise NotFound(f"purchase order {purchase_order_id} does not exist")
-        return list(
-            (
-                await session.scalars(
-                    select(GoodsReceipt)
-                    .where(GoodsReceipt.purchase_order_id == purchase_order_id)
-                    .order_by(GoodsReceipt.received_at)
-                )
-            ).all()
+        items, next_cursor = await paginate(
+            session,
+            stmt,
+            sort_column=getattr(GoodsReceipt, order.field),
+            id_column=GoodsReceipt.id,
+            descending=order.descending,
+            cursor=cursor,
+            limit=limit,
         )
+    return {"items": items, "next_cursor": next_cursor}

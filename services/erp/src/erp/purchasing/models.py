@@ -119,6 +119,10 @@ class GoodsReceipt(Base):
         lazy="selectin", order_by="GoodsReceiptLine.id"
     )
 
+    __table_args__ = (
+        Index("ix_goods_receipts_purchase_order_received", "purchase_order_id", "received_at"),
+    )
+
 
 class GoodsReceiptLine(Base):
     __tablename__ = "goods_receipt_lines"

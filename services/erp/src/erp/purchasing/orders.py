@@ -65,7 +65,11 @@ async def create_purchase_order(
     lines: Sequence[LineRequest],
     expected_on: date | None = None,
 ) -> PurchaseOrder:
-    """A draft purchase order; announced at once, with the backordered orders it will fill."""
+    """A draft purchase order, linked to the backordered orders it will fill.
+
+    Nothing is announced yet: the supplier has not been asked for anything until the order is
+    sent (``change_status``), which publishes ``PurchaseOrderCreated``.
+    """
     session = uow.session
     supplier = await get_supplier(session, supplier_id)
     if not supplier.active:
@@ -109,23 +113,7 @@ async def create_purchase_order(
             )
         )
     await session.flush()
-    for_orders = await link_backordered_orders(
-        session, [order], list({line.product_id for line in order.lines})
-    )
-    await uow.publish(
-        PurchaseOrderCreated(
-            purchase_order_id=order.id,
-            number=order.number,
-            supplier_id=supplier.id,
-            supplier_name=supplier.name,
-            lines=[
-                PurchaseLine(product_id=line.product_id, sku=line.sku, quantity=line.quantity)
-                for line in order.lines
-            ],
-            expected_on=order.expected_on,
-            for_orders=for_orders,
-        )
-    )
+    await link_backordered_orders(session, [order], list({line.product_id for line in order.lines}))
     await uow.audit(
         "purchase_order",
         order.id,
@@ -258,7 +246,11 @@ async def cancel_requisition(uow: UnitOfWork, requisition_id: uuid.UUID) -> Purc
 async def change_status(
     uow: UnitOfWork, purchase_order_id: uuid.UUID, target: str, expected_version: int | None
 ) -> PurchaseOrder:
-    """Send or cancel a purchase order (receipts move it further, see ``receipts``)."""
+    """Send or cancel a purchase order (receipts move it further, see ``receipts``).
+
+    Sending places the order with the supplier, so that is when ``PurchaseOrderCreated`` is
+    published; a draft can be sent only once, so the event is published once.
+    """
     order = await get_purchase_order(uow.session, purchase_order_id)
     if expected_version is not None and expected_version != order.version:
         raise PreconditionFailed(f"purchase order {order.number} changed meanwhile")
@@ -269,7 +261,36 @@ async def change_status(
     order.status = target
     order.updated_at = datetime.now(UTC)
     await uow.session.flush()
+    if target == "sent":
+        await _announce_placed(uow, order)
     await uow.audit(
         "purchase_order", order.id, target, before={"status": before}, after={"status": target}
     )
     return order
+
+
+async def _announce_placed(uow: UnitOfWork, order: PurchaseOrder) -> None:
+    """Publish that ``order`` was placed with its supplier, naming every customer order it will
+    fill: those linked while it was a draft, and any that began waiting since."""
+    session = uow.session
+    supplier = await get_supplier(session, order.supplier_id)
+    waiting = await link_backordered_orders(
+        session, [order], list({line.product_id for line in order.lines})
+    )
+    linked = await session.scalars(
+        select(PurchaseOrderLink.order_id).where(PurchaseOrderLink.purchase_order_id == order.id)
+    )
+    await uow.publish(
+        PurchaseOrderCreated(
+            purchase_order_id=order.id,
+            number=order.number,
+            supplier_id=supplier.id,
+            supplier_name=supplier.name,
+            lines=[
+                PurchaseLine(product_id=line.product_id, sku=line.sku, quantity=line.quantity)
+                for line in order.lines
+            ],
+            expected_on=order.expected_on,
+            for_orders=waiting + sorted(set(linked.all()) - set(waiting), key=str),
+        )
+    )

@@ -45,7 +45,13 @@ async def dashboard(
         "receivables": Source(
             "erp", "/reports/ar-aging", "finance:read", {"as_of": today.isoformat()}, True
         ),
-        "stock_levels": Source("erp", "/stock/levels", "inventory:read", {}, True),
+        "stock_levels": Source(
+            "erp",
+            "/stock/levels",
+            "inventory:read",
+            {"available_at_most": low_stock_below, "limit": 200},  # one page of the low ones
+            True,
+        ),
         "cases_at_risk": Source("crm", "/cases/at-risk", "service:read", {}, True),
     }
     parts = await fetch(request, caller, sources)
