@@ -1,6 +1,9 @@
 """Idempotency-Key on POSTs through the gateway: a retry replays, a different body is refused."""
 
+import asyncio
+
 import httpx
+from gateway_support import GatewayFactory
 
 from devstack import testing
 from gateway.upstream import Upstream
@@ -62,3 +65,51 @@ async def test_a_failed_answer_is_not_remembered(
     assert down.json()["type"].endswith("/upstream-unavailable")
     retried = await gateway.post("/api/warehouses", json=body, headers=headers)
     assert retried.status_code == 201 and "idempotent-replayed" not in retried.headers
+
+
+class _AnswersLate(httpx.AsyncBaseTransport):
+    """The service applies the request at once but its answer arrives ``delay`` s later."""
+
+    def __init__(self, inner: httpx.AsyncBaseTransport, delay: float) -> None:
+        self.inner = inner
+        self.delay = delay
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        response = await self.inner.handle_async_request(request)
+        await asyncio.sleep(self.delay)
+        return response
+
+
+async def test_a_keyed_write_outlives_a_client_timeout_and_its_retry_gets_the_answer(
+    gateway_factory: GatewayFactory, gateway_keys: testing.SigningKeys
+) -> None:
+    gateway = await gateway_factory(upstream_timeout_seconds=0.3)
+    state = gateway.app.state  # type: ignore[attr-defined]
+    erp_app = gateway.erp.app  # type: ignore[attr-defined]
+    working, state.erp = (
+        state.erp,
+        Upstream(
+            "erp", "http://erp", 0.3, transport=_AnswersLate(httpx.ASGITransport(app=erp_app), 1.0)
+        ),
+    )
+    headers = {**gateway_keys.headers("admin"), "Idempotency-Key": "slow-warehouse"}
+    body = {"code": "SLOW", "name": "Slow answer"}
+    try:
+        first = await gateway.post("/api/warehouses", json=body, headers=headers)
+        assert first.status_code == 504, first.text
+        assert first.json()["type"].endswith("/upstream-slow")
+        at_once = await gateway.post("/api/warehouses", json=body, headers=headers)
+        assert at_once.status_code == 409  # the first one is still going on
+        retry = at_once
+        for _ in range(50):  # bounded: 5 s
+            if retry.status_code != 409:
+                break
+            await asyncio.sleep(0.1)
+            retry = await gateway.post("/api/warehouses", json=body, headers=headers)
+    finally:
+        await state.erp.close()
+        state.erp = working
+    assert retry.status_code == 201, retry.text
+    assert retry.headers["idempotent-replayed"] == "true"
+    listed = (await gateway.get("/api/warehouses", headers=headers)).json()["items"]
+    assert [w["code"] for w in listed] == ["SLOW"], "applied once, though the client saw a 504"

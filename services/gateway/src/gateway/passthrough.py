@@ -5,12 +5,14 @@ Each resource collection belongs to one service; the first path segment says whi
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 from typing import Annotated
 from urllib.parse import quote
 
 import httpx
 from fastapi import APIRouter, Depends, Request, Response
+from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from contracts.http.auth import Principal
 from contracts.http.problems import problem_response
@@ -120,21 +122,65 @@ async def passthrough(
             type_slug="idempotency-in-flight",
             headers={"Retry-After": "1"},
         )
-    response = await _forward(request, owner, path, body)
+    # The write goes on after the client stops waiting (its answer is still remembered for the
+    # retry), so a slow service never leaves a keyed write in an unknown state.
+    forwarding = asyncio.create_task(
+        _forward(request, owner, path, body, read_timeout=KEYED_WRITE_TIMEOUT)
+    )
+    try:
+        response = await asyncio.wait_for(
+            asyncio.shield(forwarding), request.app.state.settings.upstream_timeout_seconds
+        )
+    except TimeoutError:
+        _settle_later(forwarding, sessions, claim.record_id)
+        return problem_response(
+            504,
+            "Still in progress",
+            f"{owner.upper()} has not answered yet; the request goes on. Send it again with "
+            "the same Idempotency-Key to get its answer.",
+            type_slug="upstream-slow",
+            headers={"Retry-After": "2"},
+        )
+    await _settle(sessions, claim.record_id, response)
+    return response
+
+
+KEYED_WRITE_TIMEOUT = 60.0
+"""How long a keyed write may take upstream; well inside the claim's in-flight limit."""
+
+_settling: set[asyncio.Task[None]] = set()  # strong references until each is done
+
+
+def _settle_later(
+    forwarding: asyncio.Task[Response], sessions: async_sessionmaker[AsyncSession], record_id: int
+) -> None:
+    async def settle() -> None:
+        await _settle(sessions, record_id, await forwarding)
+
+    task = asyncio.create_task(settle())
+    _settling.add(task)
+    task.add_done_callback(_settling.discard)
+
+
+async def _settle(
+    sessions: async_sessionmaker[AsyncSession], record_id: int, response: Response
+) -> None:
+    """Remember the answer for retries, or free the key when the write did not happen."""
     if response.status_code >= 500:
-        await idempotency.release(sessions, claim.record_id)
+        await idempotency.release(sessions, record_id)
     else:
         await idempotency.remember(
             sessions,
-            claim.record_id,
+            record_id,
             status=response.status_code,
             content_type=response.headers.get("content-type"),
             body=bytes(response.body),
         )
-    return response
 
 
-async def _forward(request: Request, owner: str, path: str, body: bytes) -> Response:
+async def _forward(
+    request: Request, owner: str, path: str, body: bytes, read_timeout: float | None = None
+) -> Response:
     upstream: Upstream = getattr(request.app.state, owner)
     headers = {h: request.headers[h] for h in FORWARDED_REQUEST_HEADERS if h in request.headers}
     try:
@@ -147,6 +193,16 @@ async def _forward(request: Request, owner: str, path: str, body: bytes) -> Resp
             headers=headers,
             params=request.query_params.multi_items(),
             content=body,
+            read_timeout=read_timeout,
+        )
+    except httpx.TimeoutException:
+        return problem_response(
+            504,
+            "Service too slow",
+            f"{owner.upper()} did not answer in time; the request may still be applied. "
+            "Send writes with an Idempotency-Key so that a retry is safe.",
+            type_slug="upstream-timeout",
+            headers={"Retry-After": "5"},
         )
     except httpx.HTTPError:
         return problem_response(

@@ -148,8 +148,12 @@ class Upstream:
         headers: dict[str, str],
         params: Any,
         content: bytes,
+        read_timeout: float | None = None,
     ) -> httpx.Response:
-        """Pass a request through; raises httpx.HTTPError when the service cannot be reached."""
+        """Pass a request through; raises httpx.HTTPError when the service cannot be reached.
+
+        ``read_timeout`` replaces the default one for this request only.
+        """
         if not self.breaker.allow():
             raise httpx.ConnectError(f"{self.name} is unavailable (circuit open)")
         try:
@@ -159,6 +163,11 @@ class Upstream:
                 headers=self._headers(authorization, headers),
                 params=params,
                 content=content,
+                timeout=(
+                    httpx.Timeout(read_timeout, connect=min(self.timeout, 1.0))
+                    if read_timeout
+                    else httpx.USE_CLIENT_DEFAULT
+                ),
             )
         except httpx.HTTPError:
             self.breaker.failure()
