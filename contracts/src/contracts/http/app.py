@@ -7,6 +7,7 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
+from contracts.http.conflict_retry import ConflictRetryMiddleware
 from contracts.http.correlation import CorrelationMiddleware
 from contracts.http.health import health_router
 from contracts.http.nul_guard import NulGuardMiddleware
@@ -44,6 +45,7 @@ def service_app(
     app.state.runtime = runtime
     app.state.jwt_public_key = jwt_public_key
     observe_process(runtime.service)
+    app.add_middleware(ConflictRetryMiddleware)  # innermost: nothing answered yet
     app.add_middleware(NulGuardMiddleware)
     app.add_middleware(RequestObserver, service=runtime.service)  # inside the correlation id
     app.add_middleware(CorrelationMiddleware)

@@ -16,13 +16,15 @@ instead of one per event.  If anything in such a batch fails, it rolls back whol
 messages are applied again one at a time, with the retries and dead-lettering above.
 
 A handler that keeps raising is retried a few times and then dead-lettered; an unreachable
-database is not the message's fault, so it is retried until the database returns.
+database, or a transaction the database aborted to break a deadlock, is not the message's
+fault, so it is retried without counting.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
+import random
 import time
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from datetime import UTC, datetime
@@ -38,6 +40,7 @@ from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from contracts.envelope import Envelope, Event, IncompatibleEvent, UnknownEvent
 from contracts.observability import events as observed
 from contracts.runtime.context import request_context
+from contracts.runtime.database import is_transient_conflict
 from contracts.runtime.kafka import new_consumer, new_producer
 from contracts.runtime.unit_of_work import Transactions, UnitOfWork
 from contracts.topics import dead_letter_topic
@@ -67,7 +70,7 @@ class EventConsumer:
         handlers: Mapping[type[Event], Handler | Sequence[Handler]],
         max_attempts: int = 5,
         retry_delay: float = 0.2,
-        batch_size: int = 50,
+        batch_size: int = 20,
     ) -> None:
         self._service = service
         self._group_id = group_id
@@ -81,7 +84,8 @@ class EventConsumer:
         }
         self._max_attempts = max_attempts
         self._retry_delay = retry_delay
-        # Small enough that a batch holds its locks (SQLite's single writer) only briefly.
+        # Small: a batch holds its row locks (on SQLite, the one write lock) until it commits,
+        # and requests that need the same rows wait that long.
         self._batch_size = max(1, batch_size)
         self.topics = sorted({cls.topic for cls in handlers})
         self.dead_letter_topic = dead_letter_topic(service)
@@ -190,6 +194,12 @@ class EventConsumer:
                 await self._dead_letter(record, producer, str(exc))
                 return "dead_lettered"
             except Exception as exc:
+                if is_transient_conflict(exc):
+                    # Aborted for a concurrent transaction (a deadlock): not the message's
+                    # fault, and the same work will succeed; not counted as an attempt.
+                    attempt -= 1
+                    await asyncio.sleep(self._retry_delay * random.uniform(0.2, 1.0))
+                    continue
                 self.failures += 1
                 observed.handler_failed(self._service, envelope.event_type)
                 if isinstance(exc, DBAPIError) and exc.connection_invalidated:
@@ -310,7 +320,8 @@ class EventConsumer:
                 if marks:
                     await uow.session.execute(insert(inbox), marks)
         except Exception as exc:
-            if current is not None and not isinstance(exc, _UNAVAILABLE):
+            conflict = isinstance(exc, _UNAVAILABLE) or is_transient_conflict(exc)
+            if current is not None and not conflict:
                 # The batch was this event's first attempt; the retries that follow count on.
                 self._attempts_spent[current.event_id] = 1
                 self.failures += 1

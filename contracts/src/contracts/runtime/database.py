@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -84,3 +85,16 @@ def _serialize_sqlite_writers(engine: AsyncEngine) -> None:
             connection.exec_driver_sql("BEGIN")  # readers never wait for the write lock
         else:
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+TRANSIENT_CONFLICTS = frozenset({"40P01", "40001"})
+"""PostgreSQL's deadlock_detected and serialization_failure: it aborted one of two
+transactions that waited on each other; the same work run again will succeed."""
+
+
+def is_transient_conflict(exc: BaseException) -> bool:
+    """Did the database abort this transaction only to let a concurrent one finish?"""
+    if not isinstance(exc, DBAPIError):
+        return False
+    code = getattr(exc.orig, "sqlstate", None) or getattr(exc.orig, "pgcode", None)
+    return code in TRANSIENT_CONFLICTS

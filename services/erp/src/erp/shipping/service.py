@@ -57,7 +57,7 @@ async def ship_order(uow: UnitOfWork, order_id: uuid.UUID) -> list[Shipment]:
         await _dispatch(uow, order, warehouse_id, products, now)
         for warehouse_id, products in by_warehouse.items()
     ]
-    for product_id in {p for products in by_warehouse.values() for p in products}:
+    for product_id in sorted({p for products in by_warehouse.values() for p in products}):
         await inventory.publish_stock_level(uow, product_id)
     waiting = await session.scalar(
         select(func.count())
@@ -103,7 +103,9 @@ async def _dispatch(
         ).all()
     )
     shipped: list[ShippedLine] = []
-    for product_id, quantity in products.items():
+    # Rows are locked in one global order (by product id), so two shipments sharing products
+    # never wait on each other in a circle.
+    for product_id, quantity in sorted(products.items()):
         moves = await inventory.issue_stock(
             uow,
             product_id=product_id,
