@@ -76,6 +76,11 @@ class _AnswersLate(httpx.AsyncBaseTransport):
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         response = await self.inner.handle_async_request(request)
+        # Enforce the read timeout the caller set, as a network transport would.
+        read_timeout = request.extensions.get("timeout", {}).get("read")
+        if read_timeout is not None and read_timeout < self.delay:
+            await asyncio.sleep(read_timeout)
+            raise httpx.ReadTimeout("no answer in time", request=request)
         await asyncio.sleep(self.delay)
         return response
 
@@ -83,7 +88,7 @@ class _AnswersLate(httpx.AsyncBaseTransport):
 async def test_a_keyed_write_outlives_a_client_timeout_and_its_retry_gets_the_answer(
     gateway_factory: GatewayFactory, gateway_keys: testing.SigningKeys
 ) -> None:
-    gateway = await gateway_factory(upstream_timeout_seconds=0.3)
+    gateway = await gateway_factory(passthrough_timeout_seconds=0.3)
     state = gateway.app.state  # type: ignore[attr-defined]
     erp_app = gateway.erp.app  # type: ignore[attr-defined]
     working, state.erp = (
@@ -113,3 +118,21 @@ async def test_a_keyed_write_outlives_a_client_timeout_and_its_retry_gets_the_an
     assert retry.headers["idempotent-replayed"] == "true"
     listed = (await gateway.get("/api/warehouses", headers=headers)).json()["items"]
     assert [w["code"] for w in listed] == ["SLOW"], "applied once, though the client saw a 504"
+
+
+async def test_an_unkeyed_call_that_times_out_is_a_504_that_says_so(
+    gateway_factory: GatewayFactory, gateway_keys: testing.SigningKeys
+) -> None:
+    gateway = await gateway_factory(passthrough_timeout_seconds=0.3)
+    state = gateway.app.state  # type: ignore[attr-defined]
+    erp_app = gateway.erp.app  # type: ignore[attr-defined]
+    working, state.erp = state.erp, Upstream(
+        "erp", "http://erp", 0.3, transport=_AnswersLate(httpx.ASGITransport(app=erp_app), 1.0)
+    )
+    try:
+        slow = await gateway.get("/api/warehouses", headers=gateway_keys.headers("admin"))
+    finally:
+        await state.erp.close()
+        state.erp = working
+    assert slow.status_code == 504
+    assert slow.json()["type"].endswith("/upstream-timeout")

@@ -89,7 +89,13 @@ async def passthrough(
     body = await request.body()
     key = request.headers.get("idempotency-key")
     if request.method != "POST" or not key:
-        return await _forward(request, owner, path, body)
+        return await _forward(
+            request,
+            owner,
+            path,
+            body,
+            read_timeout=request.app.state.settings.passthrough_timeout_seconds,
+        )
     if len(key) > 200:
         return problem_response(
             422, "Invalid request", "Idempotency-Key is longer than 200 characters."
@@ -129,7 +135,7 @@ async def passthrough(
     )
     try:
         response = await asyncio.wait_for(
-            asyncio.shield(forwarding), request.app.state.settings.upstream_timeout_seconds
+            asyncio.shield(forwarding), request.app.state.settings.passthrough_timeout_seconds
         )
     except TimeoutError:
         _settle_later(forwarding, sessions, claim.record_id)

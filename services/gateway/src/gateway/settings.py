@@ -20,7 +20,11 @@ class Settings(BaseSettings):
     # The first admin, created at startup when no user exists (change the password at once).
     bootstrap_admin_username: str = "admin"
     bootstrap_admin_password: str = Field(default="", repr=False)
+    # A composed view gives up on one of its parts after this and shows it as missing.
     upstream_timeout_seconds: float = 3.0
+    # A call passed through to one service is the caller's whole operation: wait longer for it
+    # (a service just restarted and catching up answers slowly, but answers).
+    passthrough_timeout_seconds: float = 15.0
     cors_origins: list[str] = Field(default_factory=list)
     max_request_bytes: int = 1_000_000
     # Per client (token subject, else IP) and per gateway replica; 0 turns limiting off.
