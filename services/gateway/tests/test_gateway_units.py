@@ -16,7 +16,7 @@ from gateway.security import TokenBucket
 from gateway.upstream import CircuitBreaker
 
 
-def test_the_breaker_opens_after_the_threshold_and_lets_one_trial_through() -> None:
+def test_the_breaker_opens_after_the_threshold_and_probes_after_the_cooldown() -> None:
     breaker = CircuitBreaker(threshold=3, cooldown=3600)
     for _ in range(2):
         breaker.failure()
@@ -26,7 +26,13 @@ def test_the_breaker_opens_after_the_threshold_and_lets_one_trial_through() -> N
 
     breaker.cooldown = 0  # the cooldown has passed
     assert breaker.state == "half-open"
-    assert breaker.allow()  # the one trial
+    assert breaker.allow() and breaker.allow()  # callers are not held behind one trial
+    breaker.cooldown = 3600
+    breaker.failure()  # one failure while probing reopens it
+    assert breaker.state == "open" and not breaker.allow()
+
+    breaker.cooldown = 0
+    assert breaker.allow()
     breaker.success()
     assert breaker.state == "closed" and breaker.failures == 0
 

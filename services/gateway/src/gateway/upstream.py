@@ -26,8 +26,11 @@ class Part:
 class CircuitBreaker:
     """After ``threshold`` failures in a row, fail fast for ``cooldown`` seconds.
 
-    Then one trial request is let through: success closes the circuit, failure reopens it.
-    This keeps a dead service from costing every request a full timeout.
+    Then requests go through again (half-open): the first success closes the circuit, a
+    single failure reopens it for another cooldown.  This keeps a dead service from costing
+    every request a full timeout, and lets a service that came back be used at once: gating
+    the half-open state on one trial request would keep the circuit open for as long as that
+    one request took, while every other caller was refused.
     """
 
     def __init__(self, threshold: int = 3, cooldown: float = 5.0) -> None:
@@ -45,11 +48,7 @@ class CircuitBreaker:
         return "open"
 
     def allow(self) -> bool:
-        state = self.state
-        if state == "half-open":
-            self.opened_at = time.monotonic()  # one trial per cooldown
-            return True
-        return state == "closed"
+        return self.state != "open"
 
     def success(self) -> None:
         self.failures = 0
@@ -57,7 +56,7 @@ class CircuitBreaker:
 
     def failure(self) -> None:
         self.failures += 1
-        if self.failures >= self.threshold:
+        if self.failures >= self.threshold:  # in half-open, already so: reopen at once
             self.opened_at = time.monotonic()
 
 
