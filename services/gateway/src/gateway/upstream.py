@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -11,6 +12,8 @@ import httpx
 
 from contracts.observability.tracing import current_carrier
 from contracts.runtime import current_correlation_id
+
+log = logging.getLogger("gateway.upstream")
 
 
 @dataclass
@@ -58,6 +61,16 @@ class CircuitBreaker:
         self.failures += 1
         if self.failures >= self.threshold:  # in half-open, already so: reopen at once
             self.opened_at = time.monotonic()
+
+
+def _never_reached(exc: httpx.HTTPError, method: str) -> bool:
+    """Did the request certainly not reach the service (or is it safe to send twice)?"""
+    if isinstance(exc, (httpx.ConnectError, httpx.ConnectTimeout)):
+        return True  # no connection, so nothing was sent
+    # A keep-alive connection closed by the server as it was reused: for a read, harmless.
+    return method in ("GET", "HEAD") and isinstance(
+        exc, (httpx.RemoteProtocolError, httpx.ReadError)
+    )
 
 
 class Upstream:
@@ -155,22 +168,33 @@ class Upstream:
         """
         if not self.breaker.allow():
             raise httpx.ConnectError(f"{self.name} is unavailable (circuit open)")
-        try:
-            response = await self.client.request(
-                method,
-                path,
-                headers=self._headers(authorization, headers),
-                params=params,
-                content=content,
-                timeout=(
-                    httpx.Timeout(read_timeout, connect=min(self.timeout, 1.0))
-                    if read_timeout
-                    else httpx.USE_CLIENT_DEFAULT
-                ),
-            )
-        except httpx.HTTPError:
-            self.breaker.failure()
-            raise
+        timeout = (
+            httpx.Timeout(read_timeout, connect=min(self.timeout, 1.0))
+            if read_timeout
+            else httpx.USE_CLIENT_DEFAULT
+        )
+        for attempt in (1, 2):
+            try:
+                response = await self.client.request(
+                    method,
+                    path,
+                    headers=self._headers(authorization, headers),
+                    params=params,
+                    content=content,
+                    timeout=timeout,
+                )
+                break
+            except httpx.HTTPError as exc:
+                if attempt == 1 and _never_reached(exc, method):
+                    # A pooled connection the service had just closed, or a connection that
+                    # was never made: the request did not get in, so sending it again is safe.
+                    log.info("%s: %s on %s %s; sending it again", self.name, exc, method, path)
+                    continue
+                log.warning(
+                    "%s: %s %s failed: %s: %s", self.name, method, path, type(exc).__name__, exc
+                )
+                self.breaker.failure()
+                raise
         if response.status_code >= 500:
             self.breaker.failure()
         else:
