@@ -1,9 +1,11 @@
 """Rules of the gateway that need no I/O: breaker, bucket, visibility, hub, merge, hashing."""
 
+import asyncio
 import json
 import uuid
 from typing import Any
 
+import httpx
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,7 +15,7 @@ from gateway.live.hub import EventHub
 from gateway.live.visibility import visible
 from gateway.openapi import merge
 from gateway.security import TokenBucket
-from gateway.upstream import CircuitBreaker
+from gateway.upstream import CircuitBreaker, Upstream
 
 
 def test_the_breaker_opens_after_the_threshold_and_probes_after_the_cooldown() -> None:
@@ -35,6 +37,31 @@ def test_the_breaker_opens_after_the_threshold_and_probes_after_the_cooldown() -
     assert breaker.allow()
     breaker.success()
     assert breaker.state == "closed" and breaker.failures == 0
+
+
+class _Slow(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(0.2)
+        return httpx.Response(200, json={})
+
+
+class _Refused(httpx.AsyncBaseTransport):
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        raise httpx.ConnectError("connection refused", request=request)
+
+
+async def test_a_slow_view_part_does_not_open_the_circuit_but_a_dead_service_does() -> None:
+    slow = Upstream("erp", "http://erp", 3.0, transport=_Slow())
+    for _ in range(5):
+        part = await slow.get("/invoices", None, deadline=0.01)
+        assert (part.ok, part.status) == (False, 504)
+    assert slow.breaker.state == "closed", "a busy service that answers is not cut off"
+    dead = Upstream("erp", "http://erp", 3.0, transport=_Refused())
+    for _ in range(3):
+        assert (await dead.get("/invoices", None)).status == 503
+    assert dead.breaker.state == "open"
+    await slow.close()
+    await dead.close()
 
 
 @given(capacity=st.integers(1, 50), attempts=st.integers(0, 120))

@@ -120,7 +120,8 @@ class Upstream:
                 deadline or self.timeout,
             )
         except TimeoutError:
-            self.breaker.failure()
+            # Slow is not dead: the view already bounds its wait, and opening the circuit here
+            # would refuse every passthrough call to a service that is busy but answering.
             return Part(ok=False, status=504, error=f"{self.name} did not answer in time")
         except (httpx.HTTPError, OSError, RuntimeError) as exc:
             # A connection cut mid-answer (the service was killed) can surface as any of these.
