@@ -87,7 +87,12 @@ class Upstream:
         self.client = httpx.AsyncClient(
             base_url=base_url,
             timeout=httpx.Timeout(timeout, connect=min(timeout, 1.0)),
-            limits=httpx.Limits(max_connections=200, max_keepalive_connections=50),
+            # Idle connections are dropped well before the services' own keep-alive timeout
+            # (uvicorn: 5 s): reusing one the server is closing at that instant fails a POST
+            # that cannot safely be sent again.
+            limits=httpx.Limits(
+                max_connections=200, max_keepalive_connections=50, keepalive_expiry=2.0
+            ),
             transport=transport,  # tests pass an in-process app here
         )
 
