@@ -3,7 +3,8 @@
 Runs ``alembic -c <ini> upgrade heads``.  Every new pod runs it (an init container) before the
 app starts, so several may start together (a rollout, a scale-up); on PostgreSQL a session
 advisory lock lets one migrate while the others wait, then find nothing left to do.  The lock
-is released when the connection closes, even if the migrator dies.
+is released when the connection closes, even if the migrator dies.  On SQLite (development)
+a lock file beside the database does the same for processes sharing that file.
 
 Usage: python migrate.py <service> <alembic.ini>   (the URL comes from <SERVICE>_DATABASE_URL)
 """
@@ -50,9 +51,23 @@ def main(argv: list[str]) -> int:
         print(f"{service.upper()}_DATABASE_URL is not set", file=sys.stderr)
         return 2
     dsn = plain_postgres_dsn(url)
-    if dsn is None:  # SQLite: one file, one process; nothing to coordinate
-        return upgrade(ini)
+    if dsn is None:
+        return upgrade_under_file_lock(ini, url)
     return asyncio.run(upgrade_under_lock(service, ini, dsn))
+
+
+def upgrade_under_file_lock(ini: str, url: str) -> int:
+    """SQLite: two migrators writing one file at once would fail with 'database is locked'."""
+    import fcntl
+
+    from sqlalchemy.engine import make_url
+
+    database = make_url(url).database
+    if not database or database == ":memory:":
+        return upgrade(ini)
+    with open(f"{database}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes or the process dies
+        return upgrade(ini)
 
 
 if __name__ == "__main__":
