@@ -59,7 +59,15 @@ def _settled(crm: Engine, erp: Engine) -> bool:
     backlog = sum(
         _scalar(e, "SELECT count(*) FROM outbox WHERE published_at IS NULL") for e in (crm, erp)
     )
-    return pending == 0 and backlog == 0
+    # Published is not yet applied: ERP invoices a shipment when its consumer, which may just
+    # have been restarted and be rejoining its group, reads the ShipmentDispatched.  An event
+    # that was lost would keep this above zero until the settle timeout, and the run fails.
+    uninvoiced = _scalar(
+        erp,
+        "SELECT count(*) FROM shipments s WHERE NOT EXISTS "
+        "(SELECT 1 FROM invoices i WHERE i.shipment_id = s.id)",
+    )
+    return pending == 0 and backlog == 0 and uninvoiced == 0
 
 
 def wait_until_settled(crm: Engine, erp: Engine, timeout: float) -> bool:
@@ -82,7 +90,7 @@ def check_invariants(stack: Stack, settle_timeout: float) -> list[Check]:
             Check(
                 "system settled",
                 settled,
-                "no order waiting for ERP, outboxes drained"
+                "no order waiting for ERP, no shipment for its invoice, outboxes drained"
                 if settled
                 else f"not settled within {settle_timeout:.0f}s",
             )
