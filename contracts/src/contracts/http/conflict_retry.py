@@ -16,6 +16,7 @@ import random
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from contracts.http.request_body import read_body, replaying
 from contracts.runtime.database import is_transient_conflict
 
 log = logging.getLogger("contracts.http")
@@ -32,7 +33,7 @@ class ConflictRetryMiddleware:
         if scope["type"] != "http" or scope["method"] in _READS:
             await self.app(scope, receive, send)
             return
-        body = await _read_body(receive)
+        body = await read_body(receive)
         for attempt in range(1, self.attempts + 1):
             answered = False
 
@@ -42,7 +43,7 @@ class ConflictRetryMiddleware:
                 await send(message)
 
             try:
-                await self.app(scope, _replay(body, receive), send_tracked)
+                await self.app(scope, replaying(body, receive), send_tracked)
                 return
             except Exception as exc:
                 if answered or attempt == self.attempts or not is_transient_conflict(exc):
@@ -54,28 +55,3 @@ class ConflictRetryMiddleware:
                     attempt + 1,
                 )
                 await asyncio.sleep(random.uniform(0.01, 0.05) * attempt)
-
-
-async def _read_body(receive: Receive) -> bytes:
-    chunks = []
-    while True:
-        message = await receive()
-        if message["type"] != "http.request":
-            break
-        chunks.append(message.get("body", b""))
-        if not message.get("more_body", False):
-            break
-    return b"".join(chunks)
-
-
-def _replay(body: bytes, receive: Receive) -> Receive:
-    delivered = False
-
-    async def replay() -> Message:
-        nonlocal delivered
-        if delivered:
-            return await receive()  # the disconnect, when the client goes away
-        delivered = True
-        return {"type": "http.request", "body": body, "more_body": False}
-
-    return replay

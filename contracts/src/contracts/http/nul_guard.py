@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from contracts.http.problems import problem_response
+from contracts.http.request_body import read_body, replaying
 
 # The JSON escape \u0000 not itself escaped (an odd run of backslashes), or a raw NUL byte.
 _NUL_IN_JSON = re.compile(rb"(?<!\\)(?:\\\\)*\\u0000|\x00")
@@ -34,28 +35,11 @@ class NulGuardMiddleware:
         if scope["method"] not in _BODY_METHODS or pattern is None:
             await self.app(scope, receive, send)
             return
-        chunks = []
-        while True:
-            message = await receive()
-            if message["type"] != "http.request":
-                break
-            chunks.append(message.get("body", b""))
-            if not message.get("more_body", False):
-                break
-        body = b"".join(chunks)
+        body = await read_body(receive)
         if pattern.search(body):
             await _refuse(scope, receive, send, "body")
             return
-        delivered = False
-
-        async def replay() -> Message:
-            nonlocal delivered
-            if delivered:
-                return await receive()
-            delivered = True
-            return {"type": "http.request", "body": body, "more_body": False}
-
-        await self.app(scope, replay, send)
+        await self.app(scope, replaying(body, receive), send)
 
 
 def _body_pattern(scope: Scope) -> re.Pattern[bytes] | None:
